@@ -1,0 +1,273 @@
+"""Reading BibTeX files with bibtexparser 2, and checking each entry on its own.
+
+Values are parsed raw (no middleware) so that we can tell a braced literal from
+an undefined ``@string`` macro and report it; LaTeX is decoded only for fields
+that contain markup, which keeps large bibliographies fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model as bm
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+
+from .diagnostics import Diagnostics
+from .model import CITE_KEY, Reference
+from .where import Mark, Where
+
+# bibtexparser logs every failed block itself; we report them as diagnostics instead.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+MONTHS = {
+    m: str(i)
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
+
+#: Fields an entry needs to be cited, by entry type (any one of a "|" group).
+REQUIRED: dict[str, list[str]] = {
+    "article": ["author", "title", "journal", "year"],
+    "inproceedings": ["author", "title", "booktitle|journal", "year"],
+    "book": ["author|editor", "title", "publisher", "year"],
+    "incollection": ["author", "title", "booktitle", "year"],
+    "misc": ["title", "year"],
+    "online": ["title", "url", "year"],
+    "techreport": ["author", "title", "institution", "year"],
+    "phdthesis": ["author", "title", "school", "year"],
+    "unpublished": ["author", "title", "year"],
+}
+
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID = re.compile(r"^\d{1,8}$")
+
+
+def parse_bib(text: str, file: str, diags: Diagnostics) -> list[Reference]:
+    """Parse one BibTeX file into references, reporting what cannot be used."""
+    library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
+    lines = text.splitlines()
+    strings = dict(MONTHS)
+    for block in library.blocks:
+        if isinstance(block, bm.String):
+            strings[block.key.lower()] = _strip(block.value)
+    refs: list[Reference] = []
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, bm.DuplicateBlockKeyBlock):
+            diags.add(
+                "LR301",
+                Mark(file, line, 1),
+                f"duplicate BibTeX key '{block.key}'",
+                "rename or merge one of the entries",
+                subject=block.key,
+            )
+        elif isinstance(block, bm.DuplicateFieldKeyBlock):
+            entry = block.ignore_error_block
+            key = entry.key if isinstance(entry, bm.Entry) else "?"
+            diags.add(
+                "LR300",
+                Mark(file, line, 1),
+                f"entry '{key}' sets a field twice ({', '.join(sorted(block.duplicate_keys))})",
+                "keep one of them",
+                subject=key,
+            )
+        elif isinstance(block, bm.ParsingFailedBlock):
+            diags.add("LR300", *_failure(block, lines, file))
+        elif isinstance(block, bm.Entry):
+            ref = _entry(block, lines, file, strings, diags)
+            if ref is not None:
+                refs.append(ref)
+    return refs
+
+
+def _failure(block: bm.ParsingFailedBlock, lines: list[str], file: str) -> tuple[Mark, str, str]:
+    line = (block.start_line or 0) + 1
+    error = block.error
+    reason = str(getattr(error, "abort_reason", "") or error or "")
+    head = lines[line - 1] if 0 < line <= len(lines) else ""
+    name = re.match(r"\s*@(\w+)\s*[{(]\s*([^,\s=]*)", head)
+    label = f"entry '{name.group(2)}'" if name and name.group(2) else "this entry"
+    if "Unexpected block start" in reason:
+        return (
+            Mark(file, line, 1),
+            f"{label} is not closed before the next entry starts",
+            "look for an unclosed brace or quote in its fields",
+        )
+    if "end of file" in reason:
+        return Mark(file, line, 1), f"{label} is not closed at the end of the file", "add the closing brace"
+    if "after entry key" in reason:
+        return (
+            Mark(file, line, 1),
+            f"{label} has no key or no comma after its key",
+            "write @type{key, field = {...}, ...}",
+        )
+    first = reason.strip().splitlines()[0] if reason.strip() else "could not be parsed"
+    return Mark(file, line, 1), f"{label}: {first}", "check its braces, quotes and commas"
+
+
+def _entry(
+    block: bm.Entry, lines: list[str], file: str, strings: dict[str, str], diags: Diagnostics
+) -> Reference | None:
+    first_line = block.start_line or 0
+    start = Mark(file, first_line + 1, _col(lines, first_line, "@"))
+    where = Where(start)
+    fields: dict[str, str] = {}
+    key = block.key
+    if not re.match(CITE_KEY, key):
+        diags.add(
+            "LR300",
+            start,
+            f"entry has a malformed key '{key}'" if key else "entry has no key",
+            "write @type{key, ...} with a key of letters, digits and _:.-/",
+        )
+        return None
+    for f in block.fields:
+        name = f.key.lower()
+        line0 = f.start_line if f.start_line is not None else (block.start_line or 0)
+        at = Mark(file, line0 + 1, _col(lines, line0, f.key))
+        where.keys[name] = at
+        trailing = _trailing(str(f.value))
+        if trailing:
+            diags.add(
+                "LR300",
+                at,
+                f"field '{name}' of '{key}' is followed by '{trailing[:20]}' without a comma",
+                f"add a comma after the value of '{name}'",
+                subject=key,
+            )
+            fields[name] = decode(_strip(str(f.value).strip()[: -len(trailing)]))
+            continue
+        value = _resolve(str(f.value), strings)
+        if value is None:
+            diags.add(
+                "LR307",
+                at,
+                f"field '{name}' of '{key}' uses an undefined @string macro ({str(f.value).strip()})",
+                "put the value in braces, or define the macro with @string",
+                subject=key,
+            )
+            fields[name] = str(f.value).strip()
+            continue
+        fields[name] = decode(value) if name not in ("doi", "url", "pmid", "nct", "eprint") else value.strip()
+    authors, et_al = split_authors(fields.get("author", ""))
+    return Reference(key, block.entry_type.lower(), fields, authors, et_al, where, block.raw or "")
+
+
+def _col(lines: list[str], line0: int, needle: str) -> int:
+    text = lines[line0] if 0 <= line0 < len(lines) else ""
+    i = text.lower().find(needle.lower())
+    return i + 1 if i >= 0 else 1
+
+
+def _strip(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and ((value[0] == "{" and value[-1] == "}") or (value[0] == '"' and value[-1] == '"')):
+        return value[1:-1]
+    return value
+
+
+def _trailing(raw: str) -> str:
+    """Text after a complete braced or quoted value: the sign of a missing comma."""
+    raw = raw.strip()
+    if raw[:1] not in '{"' or "#" in raw:
+        return ""
+    close = "}" if raw[0] == "{" else '"'
+    depth = 0
+    for i, ch in enumerate(raw):
+        if raw[0] == "{":
+            depth += ch == "{"
+            depth -= ch == "}"
+            done = depth == 0
+        else:
+            done = i > 0 and ch == close
+        if done:
+            return raw[i + 1 :].strip()
+    return ""
+
+
+def _resolve(raw: str, strings: dict[str, str]) -> str | None:
+    """Resolve a raw field value: literals, numbers, macros and ``#`` concatenation."""
+    parts = [p.strip() for p in _split_concat(raw)]
+    out = []
+    for part in parts:
+        if part[:1] in '{"':
+            out.append(_strip(part))
+        elif part.isdigit():
+            out.append(part)
+        elif part.lower() in strings:
+            out.append(strings[part.lower()])
+        else:
+            return None
+    return "".join(out)
+
+
+def _split_concat(raw: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, False
+    for ch in raw:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quote = not quote
+        if ch == "#" and depth == 0 and not quote:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p for p in parts if p.strip()] or [""]
+
+
+@cache
+def _latex() -> object:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text")
+
+
+def decode(value: str) -> str:
+    """LaTeX to Unicode text; only pays for the decoder when there is markup."""
+    if "\\" in value or "$" in value:
+        value = _latex().latex_to_text(value)  # type: ignore[attr-defined]
+    elif "{" in value:
+        value = value.replace("{", "").replace("}", "")
+    return " ".join(value.split())
+
+
+def split_authors(field: str) -> tuple[list[str], bool]:
+    """Authors in Vancouver form ("Maude SL"); the flag is True after "and others"."""
+    if not field.strip():
+        return [], False
+    names = split_multiple_persons_names(field)
+    et_al = bool(names) and names[-1].strip().lower() == "others"
+    if et_al:
+        names = names[:-1]
+    return [vancouver_name(n) for n in names], et_al
+
+
+def vancouver_name(name: str) -> str:
+    name = name.strip()
+    if name.startswith("{") and name.endswith("}"):
+        return decode(name[1:-1])  # a corporate author, kept whole
+    parts = parse_single_name_into_parts(name)
+    last = " ".join(parts.von + parts.last)
+    initials = "".join(
+        piece[0].upper() for first in parts.first for piece in re.split(r"[-.\s]+", decode(first)) if piece
+    )
+    suffix = " " + " ".join(parts.jr) if parts.jr else ""
+    return decode(f"{last} {initials}".strip()) + suffix
+
+
+def read_bib(path: Path, file: str, diags: Diagnostics) -> list[Reference]:
+    from .yamlnodes import read_text
+
+    text = read_text(path, file, diags)
+    if text is None:
+        return []
+    return parse_bib(text, file, diags)

@@ -1,0 +1,191 @@
+"""Every diagnostic code, its default level and what an editor should do about it.
+
+The editors' guide on the site is generated from this table, so a code never
+exists without its explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["error", "warn", "info", "ignore"]
+
+
+@dataclass(frozen=True)
+class Code:
+    title: str
+    level: Level
+    explain: str
+
+
+CODES: dict[str, Code] = {
+    # Files and YAML syntax
+    "LR100": Code("unreadable file", "error", "The file is not valid UTF-8 text. Save it as UTF-8."),
+    "LR101": Code(
+        "YAML syntax error",
+        "error",
+        "The YAML parser stopped here. Look for an unclosed quote or bracket, or a line "
+        "indented differently from its siblings.",
+    ),
+    "LR102": Code("empty file", "error", "The file holds no data. Fill it in or delete it."),
+    "LR103": Code("duplicate key", "error", "A key appears twice in one mapping; YAML would keep only the last."),
+    "LR104": Code(
+        "tab character",
+        "error",
+        "YAML does not allow tabs for indentation. Replace the tab with spaces.",
+    ),
+    # Schema
+    "LR200": Code(
+        "unknown field",
+        "error",
+        "The field is not part of the record format. Check its spelling against the schema.",
+    ),
+    "LR201": Code("missing field", "error", "A required field is absent. Add it."),
+    "LR202": Code(
+        "wrong type",
+        "error",
+        "The value has the wrong type, for example text where a number belongs.",
+    ),
+    "LR203": Code("value not allowed", "error", "The field takes one of a fixed list of values."),
+    "LR204": Code("malformed value", "error", "The text does not have the required form (an id, a date, a key)."),
+    "LR205": Code("number out of range", "error", "The number is outside what the field allows."),
+    "LR206": Code(
+        "unsupported schema version",
+        "error",
+        "The file declares a format version this tool does not know. Update the tool or the file.",
+    ),
+    "LR207": Code(
+        "id and file name differ",
+        "error",
+        "A record's id must equal its file name so that pages and links stay stable.",
+    ),
+    "LR208": Code(
+        "markup in text",
+        "warn",
+        "Text fields are shown as text: HTML tags are displayed, never executed. Use Markdown instead of HTML.",
+    ),
+    # References and citations
+    "LR300": Code(
+        "BibTeX syntax error",
+        "error",
+        "The BibTeX parser could not read this entry. Look for an unclosed brace or a missing comma between fields.",
+    ),
+    "LR301": Code("duplicate BibTeX key", "error", "Two entries share a key. Rename or merge one."),
+    "LR302": Code(
+        "duplicate DOI",
+        "error",
+        "Two entries carry the same DOI: they are one publication. Merge them.",
+    ),
+    "LR303": Code("duplicate PubMed id", "error", "Two entries carry the same PMID. Merge them."),
+    "LR304": Code("invalid DOI", "error", "A DOI looks like 10.1056/NEJMoa1709866."),
+    "LR305": Code("invalid PubMed id", "error", "A PMID is a number of 1 to 8 digits."),
+    "LR306": Code(
+        "missing BibTeX field",
+        "error",
+        "The entry lacks a field its type requires to be cited (for an article: author, title, journal, year).",
+    ),
+    "LR307": Code(
+        "undefined @string macro",
+        "error",
+        "A field uses a bare word that no @string defines. Quote it with braces or define it.",
+    ),
+    "LR308": Code(
+        "reference without DOI or PMID",
+        "info",
+        "Readers cannot follow the reference to its source. Add a doi or pmid field where one exists.",
+    ),
+    "LR309": Code(
+        "unused reference",
+        "warn",
+        "No record, page, table or flowchart cites the entry. Cite it or remove it.",
+    ),
+    "LR310": Code("unknown citation key", "error", "No BibTeX entry has this key."),
+    "LR311": Code(
+        "malformed citation",
+        "error",
+        "A citation is written [@key], [@key, Table 2] or [@a; @b]; keys use letters, digits and _:.-/ only.",
+    ),
+    "LR312": Code(
+        "invalid registry id",
+        "error",
+        "Registry ids look like NCT02435849 (ClinicalTrials.gov), ChiCTR-OIC-17013523 or 2013-000001-14 (EudraCT).",
+    ),
+    "LR313": Code(
+        "empty BibTeX field",
+        "warn",
+        "A field is present but empty. Fill it or remove it.",
+    ),
+    # Numbers
+    "LR400": Code("percentage outside 0-100", "error", "A rate is a percentage between 0 and 100."),
+    "LR401": Code("n greater than N", "error", "The patients with the outcome cannot outnumber the population."),
+    "LR402": Code(
+        "percentage disagrees with n/N",
+        "error",
+        "The percentage should equal n/N within rounding. Check both against the source; "
+        "if the source itself is inconsistent, record the value as reported and explain it in `note`.",
+    ),
+    "LR403": Code(
+        "MRD-negative CR above CR",
+        "error",
+        "MRD-negative CR is a subset of CR: its rate cannot exceed the CR/CRi rate reported "
+        "in the same source for the same population.",
+    ),
+    "LR404": Code(
+        "grade >=3 above any grade",
+        "error",
+        "Grade 3 or higher toxicity is a subset of any-grade toxicity in the same report.",
+    ),
+    "LR405": Code(
+        "non-positive duration",
+        "error",
+        "Medians, follow-up and time points are durations and must be greater than zero.",
+    ),
+    "LR406": Code(
+        "unknown endpoint",
+        "error",
+        "The endpoint is not in content/endpoints.yaml. Use an existing id or add the endpoint there.",
+    ),
+    "LR407": Code(
+        "value missing or contradictory",
+        "error",
+        "A result needs a value, a range or `qualifier: not-reached` (and then no value).",
+    ),
+    "LR408": Code(
+        "confidence interval inconsistent",
+        "error",
+        "A confidence interval is [lower, upper] and contains the value.",
+    ),
+    "LR409": Code(
+        "field does not fit the endpoint",
+        "error",
+        "`unit` is only for durations, `scale` only for toxicity, `mrd_method` and "
+        "`mrd_threshold` only for MRD endpoints, and n/N not for durations.",
+    ),
+    "LR410": Code("count is not whole", "error", "Counts of patients are whole numbers."),
+    # Editorial state
+    "LR500": Code(
+        "reviews report a value differently",
+        "info",
+        "Two reviews give different numbers for the same endpoint from the same primary "
+        "paper. Both are kept and shown; check each against its review.",
+    ),
+    "LR501": Code(
+        "reports differ between publications",
+        "info",
+        "Different publications of the study (an update, a later cut-off) give different "
+        "numbers for the same endpoint and time point. Both are shown side by side.",
+    ),
+    "LR502": Code(
+        "record not verified for a year",
+        "warn",
+        "Check the record against its sources again and update `verified`.",
+    ),
+    "LR503": Code("duplicate record id", "error", "Two records share an id. Rename one."),
+    "LR504": Code("unknown record id", "error", "No record has this id."),
+    "LR505": Code(
+        "citation slip noted",
+        "info",
+        "A review cites the wrong paper for a value; the record cites the right one and says so.",
+    ),
+}

@@ -1,0 +1,329 @@
+"""The review's typed records: the one place where their shape is defined.
+
+Every dataclass here doubles as a schema. Field metadata (``doc``, ``key``,
+``pattern``, ``minimum``...) drives three things at once: the loader's validation
+(:mod:`livingreview.load`), the JSON Schema that editors use for completion
+(:mod:`livingreview.schema`) and the field reference in the editors' guide.
+Nothing else may describe a record's fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .where import Where
+
+SCHEMA_VERSION = 1
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+#: BibTeX's own key grammar, as biber and Pandoc accept it.
+CITE_KEY = r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"
+ENDPOINT_ID = r"^[a-z0-9][a-z0-9_]*$"
+
+
+def fld(
+    doc: str,
+    *,
+    default: Any = dataclasses.MISSING,
+    factory: Any = dataclasses.MISSING,
+    key: str | None = None,
+    pattern: str | None = None,
+    minimum: float | None = None,
+    exclusive_minimum: float | None = None,
+    maximum: float | None = None,
+    examples: list[Any] | None = None,
+) -> Any:
+    """A model field with the metadata the loader and the schema generator read."""
+    meta = {
+        "doc": doc,
+        "key": key,
+        "pattern": pattern,
+        "minimum": minimum,
+        "exclusive_minimum": exclusive_minimum,
+        "maximum": maximum,
+        "examples": examples,
+    }
+    if factory is not dataclasses.MISSING:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def where_field() -> Any:
+    """Source positions of a record; not part of the schema."""
+    return field(default_factory=Where.nowhere, compare=False, repr=False, metadata={"internal": True})
+
+
+def yaml_key(f: dataclasses.Field[Any]) -> str:
+    """The key a field is written under in YAML (``n_total`` is written ``N``)."""
+    return str(f.metadata.get("key") or f.name)
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+AnalysisPopulation = Literal[
+    "enrolled",
+    "leukapheresed",
+    "infused",
+    "evaluable",
+    "responders",
+    "mrd-negative-responders",
+    "transplanted",
+]
+GradingScale = Literal["lee2014", "penn", "ctcae", "astct2019", "mskcc", "cartox", "other"]
+MrdMethod = Literal["flow", "ngs", "pcr", "flow-or-pcr"]
+Qualifier = Literal["<", ">", "<=", ">=", "~", "not-reached"]
+CellSource = Literal["autologous", "donor-derived", "allogeneic"]
+StudyType = Literal[
+    "prospective-trial",
+    "retrospective",
+    "registry",
+    "pooled-analysis",
+    "matched-comparison",
+    "meta-analysis",
+]
+Status = Literal["reported", "recruiting", "not-yet-recruiting", "active", "completed", "unknown"]
+AgeGroup = Literal["infants", "children", "children-and-young-adults", "adults", "all-ages"]
+EndpointKind = Literal["rate", "duration", "count", "age"]
+EndpointGroup = Literal["population", "response", "survival", "toxicity", "transplant", "follow-up"]
+DurationUnit = Literal["months", "days", "weeks", "years"]
+
+
+# --------------------------------------------------------------------------- trial records
+
+
+@dataclass
+class Source:
+    """Where a reported value was published and where the review team read it."""
+
+    ref: str = fld(
+        "BibTeX key of the primary publication that reports the value.",
+        pattern=CITE_KEY,
+        examples=["maude2018tisagenlecleucel"],
+    )
+    locator: str = fld(
+        "Where in the review (or the primary paper, if read there) the value stands: table, section or page.",
+        examples=["Table 1", "Section 2.1"],
+    )
+    review: str | None = fld(
+        "BibTeX key of the review the value was read in; omit only if read in the primary paper.",
+        default=None,
+        pattern=CITE_KEY,
+        examples=["saleh2023car"],
+    )
+    slip: str | None = fld(
+        "A citation slip in the review: what it cited, and why this record cites another paper.",
+        default=None,
+    )
+    where: Where = where_field()
+
+
+@dataclass
+class Result:
+    """One reported value: an endpoint's number for one analysis population at one time point."""
+
+    endpoint: str = fld("Endpoint id from content/endpoints.yaml.", pattern=ENDPOINT_ID)
+    source: Source = fld("Where the value comes from.")
+    value: float | None = fld(
+        "The number as reported (a rate in %, a duration in months unless `unit` says otherwise).",
+        default=None,
+    )
+    qualifier: Qualifier | None = fld(
+        "How the value relates to the truth: a bound (`<`, `>=`...), approximate (`~`), "
+        "or `not-reached` for a median that was not reached (then leave `value` out).",
+        default=None,
+    )
+    unit: DurationUnit | None = fld(
+        "Only for durations reported in another unit than months (for example 335 days).",
+        default=None,
+    )
+    n: int | None = fld("Patients with the outcome.", default=None, minimum=0)
+    n_total: int | None = fld("Patients in the analysis population.", default=None, minimum=0, key="N")
+    ci: list[float] | None = fld("95% confidence interval as reported: [lower, upper].", default=None)
+    range: list[float] | None = fld(
+        "A range reported instead of a single value, for example across dose levels: [low, high].",
+        default=None,
+    )
+    timepoint: float | None = fld(
+        "Time point in months after infusion, for rates such as 12-month EFS.",
+        default=None,
+        exclusive_minimum=0,
+    )
+    timepoint_label: str | None = fld(
+        "A time point that is not a whole number of months, as reported (for example `day 28`).",
+        default=None,
+    )
+    population: AnalysisPopulation | None = fld("Analysis population the value refers to.", default=None)
+    subgroup: str | None = fld(
+        "Subgroup the value refers to, if not the whole population (for example `low disease burden`).",
+        default=None,
+    )
+    cutoff: str | None = fld(
+        "Data cut-off or report the value belongs to (for example `3-year update`, `2021-07`).",
+        default=None,
+    )
+    scale: GradingScale | None = fld("Toxicity grading scale, when the source states it.", default=None)
+    mrd_method: MrdMethod | None = fld("Method used to measure MRD.", default=None)
+    mrd_threshold: float | None = fld(
+        "MRD negativity threshold as a fraction (1e-4 for 0.01%).", default=None, exclusive_minimum=0
+    )
+    note: str | None = fld("Anything a reader needs to read the value correctly.", default=None)
+    where: Where = where_field()
+
+
+@dataclass
+class Product:
+    """The cell product studied: its names are how readers search for it."""
+
+    name: str = fld("Generic or descriptive name.", examples=["tisagenlecleucel", "19-28z CAR T cells"])
+    brand: str | None = fld("Brand name of an approved product.", default=None, examples=["Kymriah"])
+    codes: list[str] = fld("Code names.", factory=list, examples=[["CTL019"]])
+    aliases: list[str] = fld("Other names and abbreviations.", factory=list, examples=[["tisa-cel"]])
+    approved: bool = fld("Approved by a regulator for B-ALL.", default=False)
+    where: Where = where_field()
+
+
+@dataclass
+class Construct:
+    """What the CAR is made of and where the cells come from."""
+
+    targets: list[str] = fld("Target antigens.", examples=[["CD19"], ["CD19", "CD22"]])
+    cell_source: CellSource = fld("Whose T cells are engineered.")
+    costimulation: str | None = fld("Costimulatory domain(s).", default=None, examples=["4-1BB", "CD28"])
+    binder: str | None = fld("Antigen-binding domain.", default=None, examples=["FMC63 murine scFv"])
+    vector: str | None = fld("Gene transfer vector.", default=None, examples=["lentiviral", "gammaretroviral"])
+    format: str | None = fld(
+        "For dual targeting: how the targets are combined.",
+        default=None,
+        examples=["tandem", "bicistronic", "co-transduced", "co-administered", "sequential"],
+    )
+    notes: str | None = fld("Other construct details.", default=None)
+    where: Where = where_field()
+
+
+@dataclass
+class Design:
+    """How the study was run."""
+
+    type: StudyType = fld("Kind of study.")
+    phase: str | None = fld("Trial phase.", default=None, examples=["1", "1/2", "2"])
+    centres: str | None = fld("Centres and countries.", default=None)
+    setting: str | None = fld("Clinical setting.", default=None, examples=["relapsed/refractory"])
+    notes: str | None = fld("Other design details (dose levels, lymphodepletion...).", default=None)
+    where: Where = where_field()
+
+
+@dataclass
+class Population:
+    """Who was studied."""
+
+    age_group: AgeGroup = fld("Broad age group.")
+    age_range: str | None = fld("Age range as reported, in years.", default=None, examples=["3-23"])
+    description: str | None = fld("Who was eligible or included.", default=None)
+    where: Where = where_field()
+
+
+@dataclass
+class Change:
+    """One dated entry in a record's history."""
+
+    date: dt.date = fld("When the change was made (YYYY-MM-DD).")
+    summary: str = fld("What changed and why.")
+    where: Where = where_field()
+
+
+@dataclass
+class Trial:
+    """A study record: one study cohort, every value reported for it, and where each came from."""
+
+    id: str = fld("Unique id; also the page address.", pattern=SLUG, examples=["eliana"])
+    name: str = fld("Short name readers know the study by.", examples=["ELIANA"])
+    title: str = fld("One-line description of the study.")
+    status: Status = fld("Whether results are reported, or the trial is still running.")
+    design: Design = fld("How the study was run.")
+    population: Population = fld("Who was studied.")
+    construct: Construct = fld("What the CAR is and where the cells come from.")
+    verified: dt.date = fld("When an editor last checked the record against its sources.")
+    schema_version: int = fld("Record format version.", default=SCHEMA_VERSION, minimum=1)
+    registry: list[str] = fld("Registry ids (ClinicalTrials.gov NCT numbers, ChiCTR, EudraCT).", factory=list)
+    aliases: list[str] = fld("Other names of the study (acronyms, protocol numbers).", factory=list)
+    product: Product | None = fld("The cell product, with every name it goes by.", default=None)
+    references: list[str] = fld("BibTeX keys of the study's primary publications, main report first.", factory=list)
+    summary: str | None = fld("A few sentences in Markdown; may cite with [@key].", default=None)
+    tags: list[str] = fld(
+        "Topic tags used by tables and browsing, for example `pivotal`, `real-world`, `consolidation`.",
+        factory=list,
+    )
+    related: list[str] = fld("Ids of related records (updates, pooled analyses).", factory=list)
+    history: list[Change] = fld("Dated changes, newest first.", factory=list)
+    results: list[Result] = fld("Every reported value.", factory=list)
+    where: Where = where_field()
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass
+class Endpoint:
+    """A term of the controlled endpoint vocabulary."""
+
+    label: str = fld("Short column label.", examples=["CR/CRi"])
+    name: str = fld("Full name.")
+    kind: EndpointKind = fld("rate (%), duration (months), count (patients) or age (years).")
+    group: EndpointGroup = fld("Where the endpoint belongs on a study page.")
+    definition: str = fld("What the endpoint means.")
+    id: str = fld("Set from the mapping key.", default="")
+    where: Where = where_field()
+
+    @property
+    def unit(self) -> str:
+        return {"rate": "%", "duration": "months", "count": "patients", "age": "years"}[self.kind]
+
+
+@dataclass
+class EndpointVocabulary:
+    """content/endpoints.yaml."""
+
+    endpoints: dict[str, Endpoint] = fld("Endpoint ids mapped to their definitions.")
+    schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
+    where: Where = where_field()
+
+
+def dataclass_fields(cls: type) -> list[dataclasses.Field[Any]]:
+    """The fields of a model class that belong to the schema."""
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+# --------------------------------------------------------------------------- references
+
+
+@dataclass
+class Reference:
+    """A BibTeX entry, with its fields decoded from LaTeX for display."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    authors: list[str]
+    #: True when the author list ends with "and others".
+    et_al: bool
+    where: Where
+    #: The entry as written, for the downloadable bibliography.
+    raw: str = ""
+
+    def get(self, name: str) -> str:
+        return self.fields.get(name, "")
+
+    @property
+    def year(self) -> str:
+        return self.get("year")
+
+    @property
+    def doi(self) -> str:
+        return self.get("doi")
+
+    @property
+    def pmid(self) -> str:
+        return self.get("pmid")

@@ -1,0 +1,36 @@
+"""load -> check -> render, the one pipeline both adapters run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import as_of, check_review
+from .diagnostics import Diagnostic, has_errors
+from .load import Review, load_review
+from .render import render_site, study_page
+
+
+@dataclass
+class Build:
+    review: Review
+    diagnostics: list[Diagnostic]
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    as_of: dt.date = dt.date(2000, 1, 1)
+    #: The date each page's content last changed, for the sitemap.
+    page_dates: dict[str, dt.date] = field(default_factory=dict)
+
+
+def build(root: Path, templates: Path) -> Build:
+    """Load and check the review; render it only if no error was found."""
+    review, diags = load_review(root)
+    diagnostics = check_review(review, diags)
+    result = Build(review, diagnostics, as_of=as_of(review))
+    if has_errors(diagnostics):
+        return result
+    result.files = render_site(review, templates, diagnostics)
+    for trial in review.trials.values():
+        dates = [trial.verified, *(c.date for c in trial.history)]
+        result.page_dates[study_page(trial.id)] = max(dates)
+    return result

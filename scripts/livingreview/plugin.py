@@ -1,0 +1,78 @@
+"""MkDocs adapter: ``mkdocs build`` and ``mkdocs serve`` run the core for you.
+
+The core never imports MkDocs; this module is the only one that does. It loads
+and checks the review before MkDocs touches ``site/`` (so an error leaves an
+existing site exactly as it was), hands the rendered tree to MkDocs as generated
+files, and tells ``mkdocs serve`` which source folders to watch.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config as MkDocsPluginConfig
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .pipeline import Build, build
+
+log = logging.getLogger("mkdocs.plugins.livingreview")
+
+WATCHED = ("content", "references", "templates")
+
+
+class PluginConfig(MkDocsPluginConfig):
+    templates = c.Type(str, default="templates")
+
+
+class LivingReviewPlugin(BasePlugin[PluginConfig]):
+    def __init__(self) -> None:
+        self.root = Path.cwd()
+        self.result: Build | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path).resolve().parent
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # Runs before MkDocs cleans site_dir: raising here leaves the old site intact.
+        try:
+            result = build(self.root, self.root / self.config.templates)
+        except Exception as exc:  # a bug in the tool must still not show a traceback
+            raise PluginError(f"livingreview: internal error: {exc!r}") from exc
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        if errors:
+            lines = "\n".join(d.format_text() for d in errors)
+            raise PluginError(f"livingreview check found {len(errors)} error(s):\n{lines}")
+        for d in result.diagnostics:
+            if d.severity == "warn":
+                log.warning(d.format_text())
+            elif d.severity == "info":
+                log.debug(d.format_text())
+        self.result = result
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.result is not None
+        generated = Files([])
+        for path, content in sorted(self.result.files.items()):
+            generated.append(File.generated(config, path, content=content))
+        return generated
+
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        # Dates come from the data, not the clock, so two builds are byte-identical.
+        assert self.result is not None
+        page.update_date = self.result.page_dates.get(page.file.src_uri, self.result.as_of).isoformat()
+        return page
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        for name in WATCHED:
+            path = self.root / name
+            if path.is_dir():
+                server.watch(str(path))
+        return server

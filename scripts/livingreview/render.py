@@ -1,0 +1,389 @@
+"""Render the checked review into a site tree: Markdown pages, data files, assets.
+
+:func:`render_site` returns ``{relative path: content}``. The CLI writes that
+mapping to disk for any engine that reads ``mkdocs.yml``; the MkDocs plugin hands
+it to MkDocs as generated files. Templates format, Python decides: view models
+built here carry every computed fact (what disagrees, how a value reads).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import __version__
+from .check import as_of
+from .citations import CitedBy, Citer, anchor, escape_inline, relative_url
+from .compare import differing, disagreements
+from .diagnostics import Diagnostic
+from .display import POPULATION, n_of_n, qualifiers, timepoint_text, value_text
+from .export import CSV_COLUMNS, data_files
+from .load import Review
+from .model import Endpoint, Result, Trial
+from .schema import schema_files
+from .vancouver import format_html, short_label
+
+GROUP_TITLES = {
+    "population": "Patients",
+    "response": "Response",
+    "survival": "Survival and relapse",
+    "toxicity": "Toxicity",
+    "transplant": "Transplant after CAR T",
+    "follow-up": "Follow-up",
+}
+CELL_SOURCE = {"autologous": "Autologous", "donor-derived": "Donor-derived", "allogeneic": "Allogeneic (off the shelf)"}
+STUDY_TYPE = {
+    "prospective-trial": "Prospective trial",
+    "retrospective": "Retrospective cohort",
+    "registry": "Registry analysis",
+    "pooled-analysis": "Pooled analysis",
+    "matched-comparison": "Matched comparison",
+    "meta-analysis": "Meta-analysis",
+}
+AGE_GROUP = {
+    "infants": "Infants",
+    "children": "Children",
+    "children-and-young-adults": "Children and young adults",
+    "adults": "Adults",
+    "all-ages": "Children and adults",
+}
+STATUS = {
+    "reported": "Results reported",
+    "recruiting": "Recruiting",
+    "not-yet-recruiting": "Not yet recruiting",
+    "active": "Active, not recruiting",
+    "completed": "Completed",
+    "unknown": "Status unknown",
+}
+
+
+def study_page(trial_id: str) -> str:
+    return f"studies/{trial_id}.md"
+
+
+@dataclass
+class Row:
+    endpoint: Endpoint
+    anchor: str
+    value: str
+    n_of_n: str
+    timepoint: str
+    population: str
+    details: list[str]
+    source: Markup
+    review: Markup
+    note: Markup
+    differs: bool
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+
+
+class Renderer:
+    def __init__(self, review: Review, templates: Path, diagnostics: list[Diagnostic] | None = None) -> None:
+        self.review = review
+        self.diagnostics = diagnostics or []
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates)),
+            undefined=StrictUndefined,
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["cell"] = escape_inline
+        self.env.globals.update(version=__version__, link=relative_url)
+        self.templates = templates
+        self.cited_by = CitedBy()
+        self.endpoint_order = {k: i for i, k in enumerate(review.endpoints)}
+
+    # ------------------------------------------------------------------ helpers
+
+    def citer(self, page: str, title: str) -> Citer:
+        return Citer(self.review.references, page, title, self.cited_by)
+
+    def template(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def names(self, trial: Trial) -> list[str]:
+        """Every name a reader might search for, without repeats."""
+        names: list[str] = []
+        for name in [trial.name, *trial.aliases, *trial.registry]:
+            names.append(name)
+        if trial.product:
+            p = trial.product
+            names += [p.name, *([p.brand] if p.brand else []), *p.codes, *p.aliases]
+        seen: set[str] = set()
+        return [n for n in names if not (n.lower() in seen or seen.add(n.lower()))]  # type: ignore[func-returns-value]
+
+    # ------------------------------------------------------------------ study pages
+
+    def rows(self, trial: Trial, citer: Citer) -> list[Section]:
+        differs = differing(trial)
+        sections: dict[str, Section] = {g: Section(t) for g, t in GROUP_TITLES.items()}
+        ordered = sorted(
+            trial.results,
+            key=lambda r: (
+                self.endpoint_order.get(r.endpoint, 999),
+                r.timepoint or 0,
+                r.timepoint_label or "",
+                r.subgroup or "",
+            ),
+        )
+        for r in ordered:
+            endpoint = self.review.endpoints.get(r.endpoint)
+            if endpoint is None:
+                continue
+            sections[endpoint.group].rows.append(self.row(r, endpoint, citer, id(r) in differs))
+        return [s for s in sections.values() if s.rows]
+
+    def row(self, r: Result, endpoint: Endpoint, citer: Citer, differs: bool) -> Row:
+        src = r.source
+        review = Markup("")
+        if src.review and src.review in self.review.references:
+            review = Markup("{} {}, {}").format(
+                short_label(self.review.references[src.review]), citer.key(src.review), escape_inline(src.locator)
+            )
+        elif src.locator:
+            review = escape_inline(src.locator)
+        note_parts = []
+        if r.note:
+            note_parts.append(citer.inline(r.note))
+        if src.slip:
+            note_parts.append(Markup("<em>Citation note:</em> ") + citer.inline(src.slip))
+        details = [*qualifiers(r)]
+        if r.subgroup:
+            details.insert(0, r.subgroup)
+        if r.cutoff:
+            details.append(r.cutoff)
+        return Row(
+            endpoint=endpoint,
+            anchor=endpoint.id,
+            value=value_text(r, endpoint),
+            n_of_n=n_of_n(r),
+            timepoint=timepoint_text(r),
+            population=POPULATION.get(r.population or "", ""),
+            details=details,
+            source=citer.key(src.ref),
+            review=review,
+            note=Markup(" ").join(note_parts),
+            differs=differs,
+        )
+
+    def differences(self, trial: Trial) -> list[dict[str, Any]]:
+        out = []
+        for d in disagreements(trial):
+            endpoint = self.review.endpoints.get(d.key[0])
+            if endpoint is None:
+                continue
+            what = endpoint.name
+            tp = timepoint_text(d.results[0])
+            if tp:
+                what += f" at {tp}"
+            if d.key[3]:
+                what += f" ({d.key[3]})"
+            reports = []
+            for r in d.results:
+                via = self.review.references.get(r.source.review or "")
+                ref = self.review.references.get(r.source.ref)
+                reports.append(
+                    {
+                        "value": value_text(r, endpoint),
+                        "n_of_n": n_of_n(r),
+                        "primary": short_label(ref) if ref else r.source.ref,
+                        "via": short_label(via) if via else "",
+                        "locator": r.source.locator,
+                        "population": POPULATION.get(r.population or "", ""),
+                    }
+                )
+            out.append({"what": what, "same_paper": d.same_paper, "reports": reports})
+        return out
+
+    def study(self, trial: Trial) -> str:
+        page = study_page(trial.id)
+        citer = self.citer(page, trial.name)
+        summary = citer.text(trial.summary) if trial.summary else Markup("")
+        references = Markup(", ").join(
+            Markup("{} {}").format(short_label(self.review.references[k]), citer.key(k))
+            for k in trial.references
+            if k in self.review.references
+        )
+        sections = self.rows(trial, citer)
+        text = {
+            "design_notes": citer.text(trial.design.notes) if trial.design.notes else "",
+            "population": citer.text(trial.population.description) if trial.population.description else "",
+            "construct_notes": citer.text(trial.construct.notes) if trial.construct.notes else "",
+        }
+        related = [
+            (self.review.trials[i], relative_url(page, study_page(i))) for i in trial.related if i in self.review.trials
+        ]
+        return self.template(
+            "study.md.jinja",
+            trial=trial,
+            page=page,
+            names=self.names(trial),
+            summary=summary,
+            references=references,
+            sections=sections,
+            differences=self.differences(trial),
+            text=text,
+            related=related,
+            labels={"cell_source": CELL_SOURCE, "type": STUDY_TYPE, "age": AGE_GROUP, "status": STATUS},
+            reference_list=citer.reference_list(),
+        )
+
+    # ------------------------------------------------------------------ other pages
+
+    def studies_index(self) -> str:
+        trials = sorted(self.review.trials.values(), key=lambda t: t.name.lower())
+        groups: dict[str, list[Trial]] = {}
+        for t in trials:
+            groups.setdefault(_target_group(t), []).append(t)
+        return self.template(
+            "studies.md.jinja",
+            groups=sorted(groups.items()),
+            labels={"cell_source": CELL_SOURCE, "type": STUDY_TYPE, "age": AGE_GROUP, "status": STATUS},
+        )
+
+    def home(self) -> str:
+        trials = list(self.review.trials.values())
+        results = [r for t in trials for r in t.results]
+        reviews = {r.source.review for r in results if r.source.review}
+        primary = {r.source.ref for r in results} | {k for t in trials for k in t.references}
+        return self.template(
+            "home.md.jinja",
+            counts={
+                "studies": len(trials),
+                "with_results": sum(1 for t in trials if t.results),
+                "ongoing": sum(1 for t in trials if not t.results),
+                "results": len(results),
+                "references": len(primary - reviews),
+                "reviews": len(reviews),
+                "disagreements": sum(len(disagreements(t)) for t in trials),
+            },
+            by_target=sorted(Counter(_target_group(t) for t in trials).items()),
+            by_source=sorted(Counter(CELL_SOURCE[t.construct.cell_source] for t in trials).items()),
+            by_type=sorted(Counter(STUDY_TYPE[t.design.type] for t in trials).items()),
+            as_of=as_of(self.review),
+        )
+
+    def endpoints(self) -> str:
+        return self.template("endpoints.md.jinja", endpoints=list(self.review.endpoints.values()), groups=GROUP_TITLES)
+
+    def narrative(self, path: str, text: str) -> str:
+        title = _first_heading(text) or path
+        citer = self.citer(path, title)
+        body = Markup(citations_in_markdown(text, citer))
+        refs = citer.reference_list()
+        return self.template("narrative.md.jinja", body=body, reference_list=refs)
+
+    def editors(self) -> str:
+        from .codes import CODES
+
+        open_items = [d for d in self.diagnostics if d.severity in ("warn", "info")]
+        by_code: dict[str, list[Diagnostic]] = {}
+        for d in open_items:
+            by_code.setdefault(d.code, []).append(d)
+        slips = [
+            (t, r) for t in sorted(self.review.trials.values(), key=lambda t: t.id) for r in t.results if r.source.slip
+        ]
+        return self.template(
+            "editors.md.jinja",
+            by_code=sorted(by_code.items()),
+            codes=CODES,
+            slips=[(t, r, study_page(t.id)) for t, r in slips],
+            total=len(open_items),
+        )
+
+    def bibliography(self) -> str:
+        refs = sorted(
+            self.review.references.values(),
+            key=lambda r: (short_label(r).lower(), r.year, r.key),
+        )
+        entries = []
+        for ref in refs:
+            pages = sorted(self.cited_by.pages.get(ref.key, {}).items(), key=lambda kv: kv[1].lower())
+            entries.append(
+                {
+                    "anchor": anchor(ref.key),
+                    "key": ref.key,
+                    "html": format_html(ref),
+                    "cited_on": [(title, relative_url("bibliography.md", p)) for p, title in pages],
+                }
+            )
+        return self.template("bibliography.md.jinja", entries=entries)
+
+    # ------------------------------------------------------------------ the whole site
+
+    def render(self) -> dict[str, str | bytes]:
+        out: dict[str, str | bytes] = {}
+        for trial in sorted(self.review.trials.values(), key=lambda t: t.id):
+            out[study_page(trial.id)] = self.study(trial)
+        for path, page in sorted(self.review.pages.items()):
+            out[path] = self.narrative(path, page.text)
+        out["studies/index.md"] = self.studies_index()
+        out["index.md"] = self.home()
+        out["endpoints.md"] = self.endpoints()
+        out["editors.md"] = self.editors()
+        out["data.md"] = self.template(
+            "data.md.jinja",
+            studies=len(self.review.trials),
+            values=sum(len(t.results) for t in self.review.trials.values()),
+            references=len(self.review.references),
+            columns=CSV_COLUMNS,
+        )
+        out["bibliography.md"] = self.bibliography()  # last: it lists who cites what
+        for name, text in schema_files().items():
+            out[f"schema/{name}"] = text
+        out.update(data_files(self.review))
+        assets = self.templates / "assets"
+        for asset in sorted(p for p in assets.rglob("*") if p.is_file()):
+            out["assets/livingreview/" + asset.relative_to(assets).as_posix()] = asset.read_bytes()
+        return out
+
+
+def citations_in_markdown(text: str, citer: Citer) -> str:
+    """Number the citations of a narrative page; its own Markdown and HTML stay as written."""
+    from . import cite
+
+    return cite.replace(text, lambda c: str(citer.cite(c.items)))
+
+
+def _first_heading(text: str) -> str:
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return ""
+
+
+def _target_group(t: Trial) -> str:
+    targets = sorted(set(t.construct.targets))
+    return " + ".join(targets) if targets else "Other"
+
+
+def render_site(review: Review, templates: Path, diagnostics: list[Diagnostic] | None = None) -> dict[str, str | bytes]:
+    return Renderer(review, templates, diagnostics).render()
+
+
+def write_site(files: dict[str, str | bytes], out: Path) -> int:
+    """Write the rendered tree, replacing what a previous render left; returns files written."""
+    import shutil
+
+    if out.exists():
+        shutil.rmtree(out)
+    for rel, content in files.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return len(files)

@@ -1,0 +1,161 @@
+"""Reading YAML files into located nodes, with editor-friendly syntax errors.
+
+The loader works on composed nodes rather than constructed Python objects: a node
+knows where it stands, composing is cheaper than round-trip construction, and
+duplicate keys are left for us to report instead of silently overwritten.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .diagnostics import Diagnostics
+from .where import Mark
+
+NULL_TAG = "tag:yaml.org,2002:null"
+
+_yaml = YAML(typ="safe", pure=True)
+
+
+def mark_of(file: str, node: Node) -> Mark:
+    m = node.start_mark
+    return Mark(file, m.line + 1, m.column + 1)
+
+
+def read_text(path: Path, file: str, diags: Diagnostics) -> str | None:
+    """Read a file as UTF-8, reporting the first undecodable byte's position."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        diags.add(
+            "LR100",
+            Mark(file, line, col),
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+            "save the file with UTF-8 encoding",
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+_SYNTAX_HINTS: list[tuple[re.Pattern[str], str, str, bool]] = [
+    # (pattern on the parser's message, our message, hint, point at the context mark)
+    (
+        re.compile(r"while scanning a quoted scalar"),
+        "a quoted text is never closed",
+        "add the closing quote",
+        True,
+    ),
+    (
+        re.compile(r"while parsing a flow sequence"),
+        "a list opened with '[' is never closed",
+        "add the closing ']' or a comma between items",
+        True,
+    ),
+    (
+        re.compile(r"while parsing a flow mapping"),
+        "a mapping opened with '{' is never closed",
+        "add the closing '}' or a comma between entries",
+        True,
+    ),
+    (
+        re.compile(r"mapping values are not allowed here"),
+        "unexpected ':' (a key cannot follow a value on the same line, or the line is indented too far)",
+        "indent this line like the keys above it, or quote the text if it contains ': '",
+        False,
+    ),
+    (
+        re.compile(r"expected <block end>, but found"),
+        "this line is indented differently from the lines around it",
+        "align it with its siblings using spaces",
+        False,
+    ),
+    (
+        re.compile(r"could not find expected ':'"),
+        "a key is missing its ':'",
+        "write 'key: value'",
+        True,
+    ),
+]
+
+
+def compose(text: str, file: str, diags: Diagnostics) -> Node | None:
+    """Compose one YAML document; report syntax problems and return None on failure."""
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        diags.add("LR102", Mark(file, 1, 1), "the file holds no data", "fill it in or delete it")
+        return None
+    tab = _leading_tab(text)
+    if tab:
+        diags.add("LR104", Mark(file, *tab), "tab used for indentation", "indent with spaces")
+        return None
+    try:
+        node: Node | None = _yaml.compose(io.StringIO(text))
+    except MarkedYAMLError as exc:
+        diags.add("LR101", *_describe(exc, file))
+        return None
+    except YAMLError as exc:  # pragma: no cover - ruamel raises Marked errors for syntax
+        diags.add("LR101", Mark(file, 1, 1), str(exc).splitlines()[0])
+        return None
+    except RecursionError:
+        diags.add("LR101", Mark(file, 1, 1), "the document is nested too deeply")
+        return None
+    if node is None or (isinstance(node, ScalarNode) and node.tag == NULL_TAG):
+        diags.add("LR102", Mark(file, 1, 1), "the file holds no data", "fill it in or delete it")
+        return None
+    return node
+
+
+def _leading_tab(text: str) -> tuple[int, int] | None:
+    """Position of a tab in a line's indentation, which YAML forbids."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        col = line.find("\t", 0, indent)
+        if col >= 0 and line.strip():
+            return number, col + 1
+    return None
+
+
+def _describe(exc: MarkedYAMLError, file: str) -> tuple[Mark, str, str]:
+    problem = exc.problem or "the YAML parser stopped"
+    text = f"{exc.context or ''} {problem}"
+    problem_mark = exc.problem_mark or exc.context_mark
+    for pattern, message, hint, use_context in _SYNTAX_HINTS:
+        if pattern.search(text):
+            m = exc.context_mark if (use_context and exc.context_mark) else problem_mark
+            return _mark(file, m), message, hint
+    if "\t" in problem or "'\\t'" in problem:
+        return _mark(file, problem_mark), "tab character where YAML does not allow one", "use spaces"
+    return _mark(file, problem_mark), problem, ""
+
+
+def _mark(file: str, m: object) -> Mark:
+    if m is None:
+        return Mark(file, 1, 1)
+    return Mark(file, getattr(m, "line", 0) + 1, getattr(m, "column", 0) + 1)
+
+
+def scalar_text(node: Node) -> str:
+    return str(node.value) if isinstance(node, ScalarNode) else ""
+
+
+def describe_node(node: Node) -> str:
+    """How a node reads in a message: "text 'abc'", "a list", "a mapping"."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    tag = (node.tag or "").rsplit(":", 1)[-1]
+    kind = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "null": "empty"}
+    value = str(node.value)
+    if len(value) > 40:
+        value = value[:37] + "..."
+    return f"{kind.get(tag, tag)} '{value}'" if tag != "null" else "empty"

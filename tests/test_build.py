@@ -1,0 +1,107 @@
+"""Real MkDocs builds of the fixture review in tmp_path."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_strict_build_has_no_warning_and_carries_data(review_root: Path, mkdocs) -> None:
+    result = mkdocs(review_root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    site = review_root / "site"
+    for path in ("data/trials.json", "data/results.csv", "data/references.bib", "schema/trial.schema.json"):
+        assert (site / path).is_file(), path
+    assert (site / "studies/eliana/index.html").is_file()
+
+
+def test_two_builds_are_byte_identical(review_root: Path, mkdocs, tmp_path: Path) -> None:
+    assert mkdocs(review_root, "build", "--strict").returncode == 0
+    first = tmp_path / "first"
+    shutil.move(review_root / "site", first)
+    assert mkdocs(review_root, "build", "--strict").returncode == 0
+    a, b = tree(first), tree(review_root / "site")
+    assert a.keys() == b.keys()
+    changed = [k for k in a if a[k] != b[k]]
+    assert changed == []
+    assert b"<lastmod>2026-11-21</lastmod>" in b["sitemap.xml"]
+
+
+class Assets(HTMLParser):
+    """Collects every URL the browser would fetch on its own: scripts, styles, fonts, images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source") and a.get("src"):
+            self.urls.append(a["src"] or "")
+        if tag == "link" and a.get("href"):
+            rel = (a.get("rel") or "").lower()
+            if any(r in rel for r in ("stylesheet", "preload", "icon", "modulepreload", "manifest", "prefetch")):
+                self.urls.append(a["href"] or "")
+        if a.get("style") and "url(" in (a.get("style") or ""):
+            self.urls += re.findall(r"url\(([^)]+)\)", a["style"] or "")
+
+
+EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+
+
+def test_site_fetches_nothing_from_outside(review_root: Path, mkdocs) -> None:
+    assert mkdocs(review_root, "build", "--strict").returncode == 0
+    site = review_root / "site"
+    external: list[str] = []
+    for page in site.rglob("*.html"):
+        parser = Assets()
+        parser.feed(page.read_text(encoding="utf-8"))
+        external += [f"{page.relative_to(site)}: {u}" for u in parser.urls if EXTERNAL.match(u.strip("'\""))]
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(r"@import\s+['\"]([^'\"]+)", text):
+            if EXTERNAL.match(url):
+                external.append(f"{css.relative_to(site)}: {url}")
+    for js in (site / "assets/livingreview").rglob("*.js"):
+        external += [
+            f"{js.relative_to(site)}: {u}" for u in re.findall(r"https?://[^\s'\"]+", js.read_text(encoding="utf-8"))
+        ]
+    assert external == []
+
+
+def test_a_failing_check_leaves_the_site_untouched(review_root: Path, mkdocs) -> None:
+    assert mkdocs(review_root, "build", "--strict").returncode == 0
+    before = tree(review_root / "site")
+    record = review_root / "content/trials/eliana.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("value: 81\n", "value: 810\n", 1), encoding="utf-8")
+    result = mkdocs(review_root, "build", "--strict")
+    assert result.returncode == 1
+    assert "LR400" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree(review_root / "site") == before
+
+
+def test_render_writes_a_tree_any_engine_can_build(review_root: Path, cli, mkdocs) -> None:
+    result = cli(review_root, "render", "--out", "build")
+    assert result.returncode == 0, result.stderr
+    out = review_root / "build"
+    assert (out / "docs/studies/eliana.md").is_file()
+    assert (out / "docs/data/results.csv").is_file()
+    config = (out / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "livingreview" not in config.split("plugins:")[1].split("markdown_extensions")[0]
+    # the plugin-free configuration builds the same pages
+    built = mkdocs(out, "build", "--strict", "-f", "mkdocs.yml")
+    assert built.returncode == 0, built.stderr
+    assert filecmp.cmp(out / "docs/data/results.csv", review_root / "site/data/results.csv", shallow=False)
