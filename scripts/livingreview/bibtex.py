@@ -75,12 +75,22 @@ def parse_bib(text: str, file: str, diags: Diagnostics) -> list[Reference]:
                 subject=key,
             )
         elif isinstance(block, bm.ParsingFailedBlock):
-            diags.add("LR300", *_failure(block, lines, file))
+            at, message, hint = _failure(block, lines, file)
+            key = _head_key(lines, line)
+            diags.add("LR300", at, message, hint, subject=key)
+            if key:  # keep the key known, so citations of it do not cascade into errors
+                refs.append(Reference(key, "misc", {}, [], False, Where(at), block.raw or "", broken=True))
         elif isinstance(block, bm.Entry):
             ref = _entry(block, lines, file, strings, diags)
             if ref is not None:
                 refs.append(ref)
     return refs
+
+
+def _head_key(lines: list[str], line: int) -> str:
+    head = lines[line - 1] if 0 < line <= len(lines) else ""
+    m = re.match(r"\s*@\w+\s*[{(]\s*([^,\s=]+)\s*,", head)
+    return m.group(1) if m and re.match(CITE_KEY, m.group(1)) else ""
 
 
 def _failure(block: bm.ParsingFailedBlock, lines: list[str], file: str) -> tuple[Mark, str, str]:
@@ -124,6 +134,7 @@ def _entry(
             "write @type{key, ...} with a key of letters, digits and _:.-/",
         )
         return None
+    broken = False
     for f in block.fields:
         name = f.key.lower()
         line0 = f.start_line if f.start_line is not None else (block.start_line or 0)
@@ -139,6 +150,7 @@ def _entry(
                 subject=key,
             )
             fields[name] = decode(_strip(str(f.value).strip()[: -len(trailing)]))
+            broken = True
             continue
         value = _resolve(str(f.value), strings)
         if value is None:
@@ -153,7 +165,7 @@ def _entry(
             continue
         fields[name] = decode(value) if name not in ("doi", "url", "pmid", "nct", "eprint") else value.strip()
     authors, et_al = split_authors(fields.get("author", ""))
-    return Reference(key, block.entry_type.lower(), fields, authors, et_al, where, block.raw or "")
+    return Reference(key, block.entry_type.lower(), fields, authors, et_al, where, block.raw or "", broken)
 
 
 def _col(lines: list[str], line0: int, needle: str) -> int:

@@ -63,6 +63,8 @@ def _check_references(review: Review, diags: Diagnostics) -> None:
     seen_pmid: dict[str, str] = {}
     for key, ref in sorted(review.references.items()):
         where = ref.where
+        if ref.broken:
+            continue
         for group in REQUIRED.get(ref.entry_type, ["title"]):
             names = group.split("|")
             if not any(ref.get(n).strip() for n in names):
@@ -276,12 +278,12 @@ def _check_value(r: Result, kind: str, group: str, subject: str, diags: Diagnost
                 "remove value or the qualifier",
                 subject=subject,
             )
-    elif r.value is None and r.range is None:
+    elif r.value is None and r.range is None and not (kind == "rate" and r.n is not None and r.n_total):
         diags.add(
             "LR407",
             w.start,
             f"result for '{r.endpoint}' has no value",
-            "add value:, range: or qualifier: not-reached",
+            "add value:, range:, n: and N: (rates), or qualifier: not-reached",
             subject=subject,
         )
     if r.value is not None and r.range is not None:

@@ -6,6 +6,7 @@ Exit codes follow click's convention: 0 clean, 1 problems found, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -89,6 +90,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug in the tool: say so in one line, trace only on request
+        if os.environ.get("LIVINGREVIEW_DEBUG"):
+            raise
+        print(
+            f"livingreview: internal error: {exc!r}\n"
+            "This is a bug in the tool, not in your data. Run again with LIVINGREVIEW_DEBUG=1 "
+            "for the details and report them.",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":

@@ -149,7 +149,8 @@ CODES: dict[str, Code] = {
     "LR407": Code(
         "value missing or contradictory",
         "error",
-        "A result needs a value, a range or `qualifier: not-reached` (and then no value).",
+        "A result needs a value, a range, n and N (for a rate reported only as a count, such as "
+        "'4 of 6'), or `qualifier: not-reached` (and then no value).",
     ),
     "LR408": Code(
         "confidence interval inconsistent",
@@ -183,9 +184,4 @@ CODES: dict[str, Code] = {
     ),
     "LR503": Code("duplicate record id", "error", "Two records share an id. Rename one."),
     "LR504": Code("unknown record id", "error", "No record has this id."),
-    "LR505": Code(
-        "citation slip noted",
-        "info",
-        "A review cites the wrong paper for a value; the record cites the right one and says so.",
-    ),
 }

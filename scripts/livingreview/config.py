@@ -55,6 +55,14 @@ class Config:
         return [d for d in items if not any(i.matches(d) for i in self.ignores)]
 
 
+def _line_of(text: str, needle: str) -> Mark:
+    for number, line in enumerate(text.splitlines(), start=1):
+        col = line.find(needle)
+        if col >= 0 and not line.lstrip().startswith("#"):
+            return Mark("pyproject.toml", number, col + 1)
+    return Mark("pyproject.toml", 1, 1)
+
+
 def load_config(root: Path, diags: Diagnostics) -> Config:
     """Read ``[tool.livingreview]``; problems in it are reported like any other."""
     path = root / "pyproject.toml"
@@ -63,18 +71,24 @@ def load_config(root: Path, diags: Diagnostics) -> Config:
         return config
     file = "pyproject.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         diags.add("LR101", Mark(file, 1, 1), f"pyproject.toml cannot be read: {exc}")
         return config
     section = data.get("tool", {}).get("livingreview", {})
     for code, level in section.get("levels", {}).items():
         if code not in CODES:
-            diags.add("LR200", Mark(file, 1, 1), f"unknown diagnostic code '{code}' in [tool.livingreview.levels]")
+            diags.add(
+                "LR200",
+                _line_of(text, code),
+                f"unknown diagnostic code '{code}' in [tool.livingreview.levels]",
+                "codes are listed on the editors' page",
+            )
         elif level not in LEVELS:
             diags.add(
                 "LR203",
-                Mark(file, 1, 1),
+                _line_of(text, code),
                 f"'{level}' is not a level for {code}",
                 "use error, warn, info or ignore",
             )
@@ -83,13 +97,22 @@ def load_config(root: Path, diags: Diagnostics) -> Config:
     for entry in section.get("ignore", []):
         code, reason = entry.get("code", ""), entry.get("reason", "")
         if code not in CODES:
-            diags.add("LR200", Mark(file, 1, 1), f"unknown diagnostic code '{code}' in [[tool.livingreview.ignore]]")
+            diags.add(
+                "LR200",
+                _line_of(text, f'"{code}"'),
+                f"unknown diagnostic code '{code}' in [[tool.livingreview.ignore]]",
+            )
         elif not reason:
-            diags.add("LR201", Mark(file, 1, 1), f"an ignore of {code} has no reason", "say why with reason = '...'")
+            diags.add(
+                "LR201",
+                _line_of(text, f'"{code}"'),
+                f"an ignore of {code} has no reason",
+                "say why with reason = '...'",
+            )
         elif not (entry.get("subject") or entry.get("file")):
             diags.add(
                 "LR201",
-                Mark(file, 1, 1),
+                _line_of(text, f'"{code}"'),
                 f"an ignore of {code} names neither a subject nor a file",
                 "scope it with subject = 'record-id' or file = 'content/trials/x.yaml'",
             )

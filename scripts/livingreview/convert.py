@@ -93,6 +93,7 @@ class Converter:
         fields = {yaml_key(f): f for f in dataclass_fields(cls)}
         where = Where(mark_of(self.file, node))
         seen: dict[str, Node] = {}
+        suggested: set[str] = set()
         values: dict[str, Any] = {}
         failed = False
         for key_node, value_node in node.value:
@@ -110,11 +111,14 @@ class Converter:
             if key not in fields:
                 if key.startswith("$"):  # editor hints such as $schema
                     continue
+                hint = did_you_mean(key, fields)
+                if hint:
+                    suggested.add(hint.split("'")[1])
                 self.error(
                     "LR200",
                     key_node,
                     f"unknown field '{key}'" + (f" in {path}" if path else ""),
-                    did_you_mean(key, fields) or "allowed: " + ", ".join(fields),
+                    hint or "allowed: " + ", ".join(fields),
                 )
                 failed = True
                 continue
@@ -133,13 +137,15 @@ class Converter:
         for key, f in fields.items():
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if required and f.name not in values and key not in seen:
+                failed = True
+                if key in suggested:
+                    continue  # the misspelt key is already reported with this name as its hint
                 self.error(
                     "LR201",
                     node,
                     f"missing required field '{key}'" + (f" in {path}" if path else ""),
-                    f"add '{key}:' ({f.metadata['doc'].rstrip('.').lower()})",
+                    f"add '{key}:', {f.metadata['doc'].rstrip('.')}",
                 )
-                failed = True
         if failed:
             raise Invalid
         return cls(**values, where=where)

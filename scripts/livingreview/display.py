@@ -48,6 +48,8 @@ def value_text(r: Result, endpoint: Endpoint) -> str:
         core = f"{num(r.range[0])}–{num(r.range[1])}"
     elif r.value is not None:
         core = num(r.value)
+    elif r.n is not None and r.n_total:
+        return f"{r.n} of {r.n_total}"
     else:
         return "not reported"
     prefix = QUALIFIER.get(r.qualifier or "", "")

@@ -6,6 +6,7 @@ plugin both call it, then :func:`livingreview.check.check_review`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from .bibtex import read_bib
 from .config import Config, load_config
 from .convert import Converter, Invalid
 from .diagnostics import Diagnostics
-from .model import SCHEMA_VERSION, Endpoint, EndpointVocabulary, Reference, Trial
+from .model import SCHEMA_VERSION, SLUG, Endpoint, EndpointVocabulary, Reference, Trial
 from .where import Mark
 from .yamlnodes import compose, read_text
 
@@ -89,11 +90,17 @@ def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, D
     else:
         diags.add("LR201", Mark(ENDPOINTS), "the endpoint vocabulary is missing", f"create {ENDPOINTS}")
 
-    for path in sorted((root / TRIALS).glob("*.yaml")):
-        trial = load_yaml(root, path, Trial, diags, subject=path.stem)
+    loaded = [
+        (path, load_yaml(root, path, Trial, diags, subject=path.stem))
+        for path in sorted((root / TRIALS).glob("*.yaml"))
+    ]
+    # Records whose id matches their file name claim their id first, so a copied file
+    # is the one told about the clash.
+    loaded.sort(key=lambda pt: (pt[1] is None or pt[1].id != pt[0].stem, pt[0].name))
+    for path, trial in loaded:
         if trial is None:
             continue
-        if trial.id != path.stem:
+        if trial.id != path.stem and re.match(SLUG, trial.id):
             diags.add(
                 "LR207",
                 trial.where.value("id"),

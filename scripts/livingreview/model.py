@@ -127,7 +127,8 @@ class Result:
     endpoint: str = fld("Endpoint id from content/endpoints.yaml.", pattern=ENDPOINT_ID)
     source: Source = fld("Where the value comes from.")
     value: float | None = fld(
-        "The number as reported (a rate in %, a duration in months unless `unit` says otherwise).",
+        "The number as reported (a rate in %, a duration in months unless `unit` says otherwise). "
+        "A rate reported only as a count ('4 of 6') has n and N and no value.",
         default=None,
     )
     qualifier: Qualifier | None = fld(
@@ -312,6 +313,9 @@ class Reference:
     where: Where
     #: The entry as written, for the downloadable bibliography.
     raw: str = ""
+    #: True when the entry could not be read in full (already reported); checks of
+    #: its fields are skipped so that one syntax error does not cascade.
+    broken: bool = False
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")

@@ -100,7 +100,7 @@ def compose(text: str, file: str, diags: Diagnostics) -> Node | None:
     try:
         node: Node | None = _yaml.compose(io.StringIO(text))
     except MarkedYAMLError as exc:
-        diags.add("LR101", *_describe(exc, file))
+        diags.add("LR101", *(_unclosed_quote(text, file, exc) or _describe(exc, file)))
         return None
     except YAMLError as exc:  # pragma: no cover - ruamel raises Marked errors for syntax
         diags.add("LR101", Mark(file, 1, 1), str(exc).splitlines()[0])
@@ -121,6 +121,32 @@ def _leading_tab(text: str) -> tuple[int, int] | None:
         col = line.find("\t", 0, indent)
         if col >= 0 and line.strip():
             return number, col + 1
+    return None
+
+
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#'"][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(text: str, file: str, exc: MarkedYAMLError) -> tuple[Mark, str, str] | None:
+    """A quoted value left open on its line, before the point where parsing failed.
+
+    YAML lets quoted text run over several lines, so the parser stumbles far from
+    the missing quote; on failure, point at the line where the quote was opened.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    stop = (getattr(mark, "line", 0) or 0) + 1
+    for number, line in enumerate(text.splitlines()[:stop], start=1):
+        m = _QUOTED_START.match(line)
+        if not m:
+            continue
+        quote, rest = m.group(1), line[m.end() :]
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        if not closed:
+            return (
+                Mark(file, number, m.end()),
+                "a quoted text is never closed",
+                f"add the closing {quote} at the end of the value",
+            )
     return None
 
 

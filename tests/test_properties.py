@@ -1,0 +1,99 @@
+"""Hypothesis properties: any input gives a model or diagnostics, never an exception."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from livingreview import cite
+from livingreview.bibtex import parse_bib
+from livingreview.convert import Converter, Invalid
+from livingreview.diagnostics import Diagnostics
+from livingreview.model import Trial
+from livingreview.yamlnodes import compose
+
+FIXTURE_RECORD = (Path(__file__).parent / "corpus/_base/content/trials/ok.yaml").read_text(encoding="utf-8")
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def load_record(text: str) -> tuple[object | None, Diagnostics]:
+    diags = Diagnostics()
+    node = compose(text, "x.yaml", diags)
+    if node is None:
+        return None, diags
+    try:
+        return Converter("x.yaml", diags).mapping(Trial, node, ""), diags
+    except Invalid:
+        return None, diags
+
+
+@SETTINGS
+@given(st.text())
+def test_yaml_loader_never_raises_on_any_text(text: str) -> None:
+    model, diags = load_record(text)
+    assert model is not None or len(diags) > 0
+
+
+yaml_chars = st.sampled_from(list(":-[]{}\"'#&*!|>%@`,? \t\n") + list(string.ascii_letters[:6]) + ["  ", "\n  "])
+
+
+@SETTINGS
+@given(st.integers(0, len(FIXTURE_RECORD)), st.lists(yaml_chars, max_size=8), st.integers(0, 20))
+def test_yaml_loader_never_raises_on_a_damaged_record(pos: int, insert: list[str], cut: int) -> None:
+    text = FIXTURE_RECORD[:pos] + "".join(insert) + FIXTURE_RECORD[pos + cut :]
+    model, diags = load_record(text)
+    assert model is not None or len(diags) > 0
+    for d in diags:
+        assert d.line >= 1 and d.col >= 1
+
+
+bib_chars = st.sampled_from(
+    [*list('@{}(),="#%\\ \n'), "article", "string", "title", "author", "and", "others", *list("abc123")]
+)
+
+
+@SETTINGS
+@given(st.lists(bib_chars, max_size=60))
+def test_bibtex_loader_never_raises(parts: list[str]) -> None:
+    diags = Diagnostics()
+    refs = parse_bib("".join(parts), "x.bib", diags)
+    assert isinstance(refs, list)
+
+
+@SETTINGS
+@given(st.text())
+def test_bibtex_loader_never_raises_on_any_text(text: str) -> None:
+    parse_bib(text, "x.bib", Diagnostics())
+
+
+keys = st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_]{0,12}([:./-][A-Za-z0-9_]{1,6}){0,2}", fullmatch=True)
+
+
+@SETTINGS
+@given(st.text())
+def test_citation_scanner_never_raises(text: str) -> None:
+    good, _bad = cite.scan(text)
+    for c in good:
+        assert text[c.start] == "[" and text[c.end - 1] == "]"
+
+
+@SETTINGS
+@given(
+    keys,
+    st.text(alphabet=string.ascii_letters + " .,", max_size=20),
+    st.text(alphabet=string.ascii_letters + " ", max_size=20),
+)
+def test_a_written_citation_is_found_with_its_key(key: str, before: str, locator: str) -> None:
+    loc = locator.strip()
+    text = f"{before} [@{key}{', ' + loc if loc else ''}] after."
+    assert [(i.key, i.locator) for c in cite.scan(text)[0] for i in c.items] == [(key, " ".join(loc.split()))]
+
+
+@SETTINGS
+@given(keys)
+def test_citations_in_code_are_never_found(key: str) -> None:
+    text = f"`[@{key}]` and\n\n```\n[@{key}]\n```\n"
+    assert cite.scan(text) == ([], [])
