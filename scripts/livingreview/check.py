@@ -278,12 +278,12 @@ def _check_value(r: Result, kind: str, group: str, subject: str, diags: Diagnost
                 "remove value or the qualifier",
                 subject=subject,
             )
-    elif r.value is None and r.range is None and not (kind == "rate" and r.n is not None and r.n_total):
+    elif r.value is None and r.range is None and not (kind == "rate" and r.n is not None):
         diags.add(
             "LR407",
             w.start,
             f"result for '{r.endpoint}' has no value",
-            "add value:, range:, n: and N: (rates), or qualifier: not-reached",
+            "add value:, range:, n: (rates given as a count), or qualifier: not-reached",
             subject=subject,
         )
     if r.value is not None and r.range is not None:

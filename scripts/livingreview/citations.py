@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,12 @@ def page_url(path: str) -> str:
     if path.endswith("index.md"):
         return path[: -len("index.md")]
     return path[: -len(".md")] + "/"
+
+
+def md_link(from_page: str, to_page: str, fragment: str = "") -> str:
+    """A Markdown link target between source pages, which the engine rewrites and checks."""
+    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return target + (f"#{fragment}" if fragment else "")
 
 
 def relative_url(from_page: str, to_page: str, fragment: str = "") -> str:

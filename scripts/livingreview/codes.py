@@ -149,8 +149,8 @@ CODES: dict[str, Code] = {
     "LR407": Code(
         "value missing or contradictory",
         "error",
-        "A result needs a value, a range, n and N (for a rate reported only as a count, such as "
-        "'4 of 6'), or `qualifier: not-reached` (and then no value).",
+        "A result needs a value, a range, n (for a rate reported only as a count, such as "
+        "'4 of 6' or '3 patients'), or `qualifier: not-reached` (and then no value).",
     ),
     "LR408": Code(
         "confidence interval inconsistent",

@@ -50,6 +50,8 @@ def value_text(r: Result, endpoint: Endpoint) -> str:
         core = num(r.value)
     elif r.n is not None and r.n_total:
         return f"{r.n} of {r.n_total}"
+    elif r.n is not None:
+        return f"{r.n} {'patient' if r.n == 1 else 'patients'}"
     else:
         return "not reported"
     prefix = QUALIFIER.get(r.qualifier or "", "")

@@ -75,7 +75,8 @@ AnalysisPopulation = Literal[
 GradingScale = Literal["lee2014", "penn", "ctcae", "astct2019", "mskcc", "cartox", "other"]
 MrdMethod = Literal["flow", "ngs", "pcr", "flow-or-pcr"]
 Qualifier = Literal["<", ">", "<=", ">=", "~", "not-reached"]
-CellSource = Literal["autologous", "donor-derived", "allogeneic"]
+#: "not-stated" is for facts the sources do not give: the record never guesses.
+CellSource = Literal["autologous", "donor-derived", "allogeneic", "not-stated"]
 StudyType = Literal[
     "prospective-trial",
     "retrospective",
@@ -83,9 +84,10 @@ StudyType = Literal[
     "pooled-analysis",
     "matched-comparison",
     "meta-analysis",
+    "not-stated",
 ]
 Status = Literal["reported", "recruiting", "not-yet-recruiting", "active", "completed", "unknown"]
-AgeGroup = Literal["infants", "children", "children-and-young-adults", "adults", "all-ages"]
+AgeGroup = Literal["infants", "children", "children-and-young-adults", "adults", "all-ages", "not-stated"]
 EndpointKind = Literal["rate", "duration", "count", "age"]
 EndpointGroup = Literal["population", "response", "survival", "toxicity", "transplant", "follow-up"]
 DurationUnit = Literal["months", "days", "weeks", "years"]
@@ -128,7 +130,7 @@ class Result:
     source: Source = fld("Where the value comes from.")
     value: float | None = fld(
         "The number as reported (a rate in %, a duration in months unless `unit` says otherwise). "
-        "A rate reported only as a count ('4 of 6') has n and N and no value.",
+        "A rate reported only as a count ('4 of 6', '3 patients') has n (and N) and no value.",
         default=None,
     )
     qualifier: Qualifier | None = fld(

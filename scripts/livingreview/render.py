@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .check import as_of
-from .citations import CitedBy, Citer, anchor, escape_inline, relative_url
+from .citations import CitedBy, Citer, anchor, escape_inline, md_link, relative_url
 from .compare import differing, disagreements
 from .diagnostics import Diagnostic
 from .display import POPULATION, n_of_n, qualifiers, timepoint_text, value_text
@@ -36,7 +36,13 @@ GROUP_TITLES = {
     "transplant": "Transplant after CAR T",
     "follow-up": "Follow-up",
 }
-CELL_SOURCE = {"autologous": "Autologous", "donor-derived": "Donor-derived", "allogeneic": "Allogeneic (off the shelf)"}
+NOT_STATED = "Not stated in the sources"
+CELL_SOURCE = {
+    "autologous": "Autologous",
+    "donor-derived": "Donor-derived",
+    "allogeneic": "Allogeneic (off the shelf)",
+    "not-stated": NOT_STATED,
+}
 STUDY_TYPE = {
     "prospective-trial": "Prospective trial",
     "retrospective": "Retrospective cohort",
@@ -44,6 +50,7 @@ STUDY_TYPE = {
     "pooled-analysis": "Pooled analysis",
     "matched-comparison": "Matched comparison",
     "meta-analysis": "Meta-analysis",
+    "not-stated": "Design not stated in the sources",
 }
 AGE_GROUP = {
     "infants": "Infants",
@@ -51,6 +58,7 @@ AGE_GROUP = {
     "children-and-young-adults": "Children and young adults",
     "adults": "Adults",
     "all-ages": "Children and adults",
+    "not-stated": "Ages not stated in the sources",
 }
 STATUS = {
     "reported": "Results reported",
@@ -223,7 +231,7 @@ class Renderer:
             "construct_notes": citer.text(trial.construct.notes) if trial.construct.notes else "",
         }
         related = [
-            (self.review.trials[i], relative_url(page, study_page(i))) for i in trial.related if i in self.review.trials
+            (self.review.trials[i], md_link(page, study_page(i))) for i in trial.related if i in self.review.trials
         ]
         return self.template(
             "study.md.jinja",
