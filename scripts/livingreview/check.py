@@ -32,6 +32,8 @@ MRD_ENDPOINTS = {"mrd_neg_cr"}
 
 def check_review(review: Review, diags: Diagnostics) -> list[Diagnostic]:
     """Run every cross-check; return all diagnostics, sorted, after scoped ignores."""
+    from .check_content import check_flowcharts, check_tables
+
     cited: set[str] = set()
     _check_references(review, diags)
     for trial in review.trials.values():
@@ -41,7 +43,12 @@ def check_review(review: Review, diags: Diagnostics) -> list[Diagnostic]:
         _check_related(review, trial, diags)
         _check_disagreements(review, trial, diags)
     for page in review.pages.values():
-        cited |= _check_text(review, page.text, Mark(page.file, 1, 1), diags, exact=True)
+        cited |= check_text(review, page.text, Mark(page.file, 1, 1), diags, exact=True)
+    for table in review.tables.values():
+        if table.description:
+            cited |= check_text(review, table.description, table.where.value("description"), diags, table.id)
+    check_tables(review, diags)
+    cited |= check_flowcharts(review, diags)
     _check_stale(review, diags)
     for key, ref in sorted(review.references.items()):
         if key not in cited:
@@ -141,7 +148,7 @@ def suggest(key: str, keys: list[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else "add the entry to a file in references/"
 
 
-def _resolve(review: Review, key: str, at: Mark, diags: Diagnostics, subject: str) -> None:
+def resolve_key(review: Review, key: str, at: Mark, diags: Diagnostics, subject: str) -> None:
     if key not in review.references:
         diags.add(
             "LR310",
@@ -152,7 +159,7 @@ def _resolve(review: Review, key: str, at: Mark, diags: Diagnostics, subject: st
         )
 
 
-def _check_text(
+def check_text(
     review: Review, text: str, at: Mark, diags: Diagnostics, subject: str = "", exact: bool = False
 ) -> set[str]:
     """Citations in Markdown text; ``exact`` means the text starts at line 1 of the file."""
@@ -167,7 +174,7 @@ def _check_text(
     for c in good:
         for item in c.items:
             keys.add(item.key)
-            _resolve(review, item.key, pos(c.line, c.col), diags, subject)
+            resolve_key(review, item.key, pos(c.line, c.col), diags, subject)
     return keys
 
 
@@ -192,15 +199,15 @@ def _check_trial_citations(review: Review, trial: Trial, diags: Diagnostics) -> 
     cited: set[str] = set()
     for i, key in enumerate(trial.references):
         cited.add(key)
-        _resolve(review, key, trial.where.item("references", i), diags, trial.id)
+        resolve_key(review, key, trial.where.item("references", i), diags, trial.id)
     for r in trial.results:
         for name in ("ref", "review"):
             key = getattr(r.source, name)
             if key:
                 cited.add(key)
-                _resolve(review, key, r.source.where.value(name), diags, trial.id)
+                resolve_key(review, key, r.source.where.value(name), diags, trial.id)
     for text, where, key in _text_fields(trial):
-        cited |= _check_text(review, text, where.value(key), diags, trial.id)
+        cited |= check_text(review, text, where.value(key), diags, trial.id)
     return cited
 
 
@@ -219,7 +226,7 @@ def _check_registry(trial: Trial, diags: Diagnostics) -> None:
 
 def _check_related(review: Review, trial: Trial, diags: Diagnostics) -> None:
     for i, other in enumerate(trial.related):
-        if other not in review.trials:
+        if other not in review.trials and other not in review.unreadable:
             hint = difflib.get_close_matches(other, list(review.trials), n=1)
             diags.add(
                 "LR504",

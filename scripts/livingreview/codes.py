@@ -182,6 +182,49 @@ CODES: dict[str, Code] = {
         "warn",
         "Check the record against its sources again and update `verified`.",
     ),
-    "LR503": Code("duplicate record id", "error", "Two records share an id. Rename one."),
+    "LR503": Code("duplicate id", "error", "Two records, tables or flowcharts share an id. Rename one."),
     "LR504": Code("unknown record id", "error", "No record has this id."),
+    # Tables and flowcharts
+    "LR600": Code(
+        "unknown record field",
+        "error",
+        "Table filters, columns, grouping and sorting name record fields by dotted path, such as "
+        "`construct.targets`; the field does not exist.",
+    ),
+    "LR601": Code(
+        "column needs an endpoint or a field",
+        "error",
+        "Each table column shows exactly one thing: `endpoint:` (with optional `also:`) or `field:`.",
+    ),
+    "LR602": Code(
+        "condition needs one test",
+        "error",
+        "A filter condition names a `field` and exactly one test: is, in, has, has_any or lacks.",
+    ),
+    "LR603": Code(
+        "table shows no study",
+        "warn",
+        "No record matches the table's filter, so the page would be empty. Check the conditions.",
+    ),
+    "LR610": Code("unknown step", "error", "A flowchart arrow or its start names a step that does not exist."),
+    "LR611": Code("unreachable step", "error", "No path from the start leads to this step. Connect it or remove it."),
+    "LR612": Code(
+        "loop in flowchart", "error", "Following the arrows leads back to an earlier step; an algorithm must end."
+    ),
+    "LR613": Code(
+        "dead end", "error", "A question or action has no arrow leaving it. Add one, or make the step an outcome."
+    ),
+    "LR614": Code("outcome leads on", "error", "An outcome ends a path; it cannot have arrows leaving it."),
+    "LR615": Code(
+        "missing or unexpected branch",
+        "error",
+        "A question needs one arrow per option (Yes and No unless `options:` says otherwise), labelled "
+        "exactly as the option.",
+    ),
+    "LR616": Code("action branches", "error", "An action leads to one next step; use a question to branch."),
+    "LR617": Code(
+        "uncited step",
+        "error",
+        "Every flowchart step names the publication behind it with `cite: [key]`.",
+    ),
 }

@@ -73,7 +73,12 @@ class Converter:
             inner = [a for a in args if a is not type(None)]
             if isinstance(node, ScalarNode) and node.tag == NULL_TAG:
                 return None
-            return self._convert(inner[0], node, path)
+            # str | list[str]: the node's own shape decides which one is meant
+            listy = [a for a in inner if typing.get_origin(a) is list]
+            if listy and isinstance(node, SequenceNode):
+                return self._convert(listy[0], node, path)
+            scalar = [a for a in inner if typing.get_origin(a) is not list]
+            return self._convert((scalar or inner)[0], node, path)
         if origin is Literal:
             return self._literal(args, node, path)
         if origin is list:

@@ -23,6 +23,47 @@ SCALE = {
     "cartox": "CARTOX",
     "other": "other scale",
 }
+NOT_STATED = "Not stated in the sources"
+CELL_SOURCE = {
+    "autologous": "Autologous",
+    "donor-derived": "Donor-derived",
+    "allogeneic": "Allogeneic (off the shelf)",
+    "not-stated": NOT_STATED,
+}
+STUDY_TYPE = {
+    "prospective-trial": "Prospective trial",
+    "retrospective": "Retrospective cohort",
+    "registry": "Registry analysis",
+    "pooled-analysis": "Pooled analysis",
+    "matched-comparison": "Matched comparison",
+    "meta-analysis": "Meta-analysis",
+    "not-stated": "Design not stated in the sources",
+}
+AGE_GROUP = {
+    "infants": "Infants",
+    "children": "Children",
+    "children-and-young-adults": "Children and young adults",
+    "adults": "Adults",
+    "all-ages": "Children and adults",
+    "not-stated": "Ages not stated in the sources",
+}
+STATUS = {
+    "reported": "Results reported",
+    "recruiting": "Recruiting",
+    "not-yet-recruiting": "Not yet recruiting",
+    "active": "Active, not recruiting",
+    "completed": "Completed",
+    "unknown": "Status unknown",
+}
+
+#: Labels for record fields whose values are ids, by dotted path.
+FIELD_LABELS = {
+    "construct.cell_source": CELL_SOURCE,
+    "design.type": STUDY_TYPE,
+    "population.age_group": AGE_GROUP,
+    "status": STATUS,
+}
+
 MRD = {"flow": "flow cytometry", "ngs": "NGS", "pcr": "PCR", "flow-or-pcr": "flow cytometry or PCR"}
 
 

@@ -15,11 +15,13 @@ from .bibtex import read_bib
 from .config import Config, load_config
 from .convert import Converter, Invalid
 from .diagnostics import Diagnostics
-from .model import SCHEMA_VERSION, SLUG, Endpoint, EndpointVocabulary, Reference, Trial
+from .model import SCHEMA_VERSION, SLUG, Endpoint, EndpointVocabulary, Flowchart, Reference, Table, Trial
 from .where import Mark
 from .yamlnodes import compose, read_text
 
 TRIALS = "content/trials"
+TABLES = "content/tables"
+FLOWCHARTS = "content/flowcharts"
 ENDPOINTS = "content/endpoints.yaml"
 PAGES = "content/pages"
 REFERENCES = "references"
@@ -42,6 +44,11 @@ class Review:
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+    flowcharts: dict[str, Flowchart] = field(default_factory=dict)
+    #: Ids (file names) of files that exist but could not be read; already reported,
+    #: so references to them are not reported again as unknown.
+    unreadable: set[str] = field(default_factory=set)
 
 
 def rel(root: Path, path: Path) -> str:
@@ -73,6 +80,45 @@ def load_yaml(root: Path, path: Path, cls: type, diags: Diagnostics, subject: st
     return obj
 
 
+def load_collection(
+    root: Path, folder: str, cls: type, diags: Diagnostics, what: str, unreadable: set[str] | None = None
+) -> dict[str, Any]:
+    """Every ``folder/*.yaml`` as ``cls``, keyed by id; the id must equal the file name."""
+    loaded = [
+        (path, load_yaml(root, path, cls, diags, subject=path.stem)) for path in sorted((root / folder).glob("*.yaml"))
+    ]
+    # Files whose id matches their name claim their id first, so a copied file is the
+    # one told about the clash.
+    loaded.sort(key=lambda pt: (pt[1] is None or pt[1].id != pt[0].stem, pt[0].name))
+    out: dict[str, Any] = {}
+    for path, obj in loaded:
+        if obj is None:
+            if unreadable is not None:
+                unreadable.add(path.stem)
+            continue
+        if obj.id != path.stem and unreadable is not None:
+            unreadable.add(path.stem)  # references by file name are already explained
+        if obj.id != path.stem and re.match(SLUG, obj.id):
+            diags.add(
+                "LR207",
+                obj.where.value("id"),
+                f"{what} id '{obj.id}' differs from its file name '{path.name}'",
+                f"rename the file to {obj.id}.yaml or set id: {path.stem}",
+                subject=obj.id,
+            )
+        if obj.id in out:
+            diags.add(
+                "LR503",
+                obj.where.value("id"),
+                f"{what} id '{obj.id}' is already used by {out[obj.id].where.file}",
+                f"give each {what} its own id",
+                subject=obj.id,
+            )
+            continue
+        out[obj.id] = obj
+    return out
+
+
 def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, Diagnostics]:
     """Read configuration, endpoints, records, references and pages under ``root``."""
     root = root.resolve()
@@ -90,35 +136,9 @@ def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, D
     else:
         diags.add("LR201", Mark(ENDPOINTS), "the endpoint vocabulary is missing", f"create {ENDPOINTS}")
 
-    loaded = [
-        (path, load_yaml(root, path, Trial, diags, subject=path.stem))
-        for path in sorted((root / TRIALS).glob("*.yaml"))
-    ]
-    # Records whose id matches their file name claim their id first, so a copied file
-    # is the one told about the clash.
-    loaded.sort(key=lambda pt: (pt[1] is None or pt[1].id != pt[0].stem, pt[0].name))
-    for path, trial in loaded:
-        if trial is None:
-            continue
-        if trial.id != path.stem and re.match(SLUG, trial.id):
-            diags.add(
-                "LR207",
-                trial.where.value("id"),
-                f"record id '{trial.id}' differs from its file name '{path.name}'",
-                f"rename the file to {trial.id}.yaml or set id: {path.stem}",
-                subject=trial.id,
-            )
-        if trial.id in review.trials:
-            first = review.trials[trial.id].where.file
-            diags.add(
-                "LR503",
-                trial.where.value("id"),
-                f"record id '{trial.id}' is already used by {first}",
-                "give each record its own id",
-                subject=trial.id,
-            )
-            continue
-        review.trials[trial.id] = trial
+    review.trials = load_collection(root, TRIALS, Trial, diags, "record", review.unreadable)
+    review.tables = load_collection(root, TABLES, Table, diags, "table")
+    review.flowcharts = load_collection(root, FLOWCHARTS, Flowchart, diags, "flowchart")
 
     for path in sorted((root / REFERENCES).glob("*.bib")):
         for ref in read_bib(path, rel(root, path), diags):

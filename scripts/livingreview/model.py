@@ -333,3 +333,102 @@ class Reference:
     @property
     def pmid(self) -> str:
         return self.get("pmid")
+
+
+# --------------------------------------------------------------------------- comparison tables
+
+
+@dataclass
+class Condition:
+    """One test on a record field; a record joins a table when it passes every condition."""
+
+    field: str = fld(
+        "Dotted path of a record field, for example `construct.targets` or `tags`.",
+        examples=["construct.targets", "tags", "design.type"],
+    )
+    is_: str | list[str] | None = fld("The field equals this value (or this list).", default=None, key="is")
+    in_: list[str] | None = fld("The field equals one of these values.", default=None, key="in")
+    has: str | None = fld("The list field contains this value.", default=None)
+    has_any: list[str] | None = fld("The list field contains at least one of these values.", default=None)
+    lacks: str | None = fld("The list field does not contain this value.", default=None)
+    where: Where = where_field()
+
+
+@dataclass
+class Column:
+    """A table column: a reported endpoint, or a field of the record."""
+
+    endpoint: str | None = fld("Endpoint id shown in the column.", default=None, pattern=ENDPOINT_ID)
+    also: list[str] = fld(
+        "Endpoints to show when a record does not report `endpoint` (the column then says it mixes definitions).",
+        factory=list,
+    )
+    timepoint: float | None = fld("Only values at this time point (months).", default=None, exclusive_minimum=0)
+    subgroup: str | None = fld("Only values for this subgroup (default: the whole population).", default=None)
+    population: AnalysisPopulation | None = fld(
+        "Only values for this analysis population (default: any).", default=None
+    )
+    field: str | None = fld("A record field instead of an endpoint, for example `product.name`.", default=None)
+    label: str | None = fld("Column heading, if not the endpoint's label.", default=None)
+    where: Where = where_field()
+
+
+@dataclass
+class Table:
+    """A comparison table: which records, which columns, in which order."""
+
+    id: str = fld("Unique id; also the page address.", pattern=SLUG)
+    title: str = fld("Heading of the table page.")
+    columns: list[Column] = fld("The columns after the study name, in order.")
+    filter: list[Condition] = fld("Conditions a record must meet to appear.", factory=list)
+    description: str | None = fld("What the table compares and how to read it (Markdown).", default=None)
+    group_by: str | None = fld("Record field whose values split the table into groups.", default=None)
+    sort_by: str = fld("Record field or endpoint id to order rows by.", default="name")
+    schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
+    where: Where = where_field()
+
+
+# --------------------------------------------------------------------------- flowcharts
+
+NodeKind = Literal["question", "action", "outcome"]
+Verdict = Literal["recommend", "consider", "against", "monitor", "individual"]
+
+
+@dataclass
+class FlowNode:
+    """A step of a decision algorithm."""
+
+    kind: NodeKind = fld("question (branches), action (one next step) or outcome (an end).")
+    text: str = fld("The question, action or recommendation, in a short sentence.")
+    cite: list[str] = fld("BibTeX keys of the publications behind this step.", factory=list)
+    records: list[str] = fld("Ids of the study records whose data support this step.", factory=list)
+    options: list[str] = fld("Branch labels a question must have (default: Yes and No).", factory=lambda: ["Yes", "No"])
+    detail: str | None = fld("More about this step, in Markdown; may cite with [@key].", default=None)
+    verdict: Verdict | None = fld("For outcomes: how strongly the sources recommend it.", default=None)
+    id: str = fld("Set from the mapping key.", default="")
+    where: Where = where_field()
+
+
+@dataclass
+class FlowEdge:
+    """A labelled arrow from one step to the next."""
+
+    from_: str = fld("Id of the step the arrow leaves.", key="from")
+    to: str = fld("Id of the step the arrow reaches.")
+    label: str | None = fld("Branch label, for arrows leaving a question.", default=None)
+    where: Where = where_field()
+
+
+@dataclass
+class Flowchart:
+    """A published decision algorithm, step by step, each step tied to its evidence."""
+
+    id: str = fld("Unique id; also the page address.", pattern=SLUG)
+    title: str = fld("Heading of the flowchart page.")
+    applies_to: str = fld("Who the algorithm is for.")
+    start: str = fld("Id of the first step.")
+    nodes: dict[str, FlowNode] = fld("The steps, by id.")
+    edges: list[FlowEdge] = fld("The arrows between steps.")
+    summary: str | None = fld("What the algorithm does and where it comes from (Markdown).", default=None)
+    schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
+    where: Where = where_field()

@@ -58,11 +58,17 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
         self.result = result
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        # Keep the theme's files; replace what MkDocs found in docs_dir with the rendered tree.
         assert self.result is not None
-        generated = Files([])
+        docs = Path(config.docs_dir).resolve()
+        kept = [f for f in files if not (f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(docs))]
+        out = Files(kept)
         for path, content in sorted(self.result.files.items()):
-            generated.append(File.generated(config, path, content=content))
-        return generated
+            existing = out.get_file_from_path(path)
+            if existing is not None:
+                out.remove(existing)
+            out.append(File.generated(config, path, content=content))
+        return out
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         # Dates come from the data, not the clock, so two builds are byte-identical.

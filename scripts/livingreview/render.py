@@ -21,7 +21,19 @@ from .check import as_of
 from .citations import CitedBy, Citer, anchor, escape_inline, md_link, relative_url
 from .compare import differing, disagreements
 from .diagnostics import Diagnostic
-from .display import POPULATION, n_of_n, qualifiers, timepoint_text, value_text
+from .display import (
+    AGE_GROUP,
+    CELL_SOURCE,
+    FIELD_LABELS,
+    NOT_STATED,
+    POPULATION,
+    STATUS,
+    STUDY_TYPE,
+    n_of_n,
+    qualifiers,
+    timepoint_text,
+    value_text,
+)
 from .export import CSV_COLUMNS, data_files
 from .load import Review
 from .model import Endpoint, Result, Trial
@@ -35,38 +47,6 @@ GROUP_TITLES = {
     "toxicity": "Toxicity",
     "transplant": "Transplant after CAR T",
     "follow-up": "Follow-up",
-}
-NOT_STATED = "Not stated in the sources"
-CELL_SOURCE = {
-    "autologous": "Autologous",
-    "donor-derived": "Donor-derived",
-    "allogeneic": "Allogeneic (off the shelf)",
-    "not-stated": NOT_STATED,
-}
-STUDY_TYPE = {
-    "prospective-trial": "Prospective trial",
-    "retrospective": "Retrospective cohort",
-    "registry": "Registry analysis",
-    "pooled-analysis": "Pooled analysis",
-    "matched-comparison": "Matched comparison",
-    "meta-analysis": "Meta-analysis",
-    "not-stated": "Design not stated in the sources",
-}
-AGE_GROUP = {
-    "infants": "Infants",
-    "children": "Children",
-    "children-and-young-adults": "Children and young adults",
-    "adults": "Adults",
-    "all-ages": "Children and adults",
-    "not-stated": "Ages not stated in the sources",
-}
-STATUS = {
-    "reported": "Results reported",
-    "recruiting": "Recruiting",
-    "not-yet-recruiting": "Not yet recruiting",
-    "active": "Active, not recruiting",
-    "completed": "Completed",
-    "unknown": "Status unknown",
 }
 
 
@@ -329,14 +309,30 @@ class Renderer:
             )
         return self.template("bibliography.md.jinja", entries=entries)
 
+    def group_label(self, path: str | None, value: str) -> str:
+        """How a grouping value reads as a heading."""
+        labels = FIELD_LABELS.get(path or "", {})
+        if value in ("", "Not stated"):
+            return NOT_STATED if path == "construct.costimulation" else "Not stated in the sources"
+        return labels.get(value, value[:1].upper() + value[1:])
+
     # ------------------------------------------------------------------ the whole site
 
     def render(self) -> dict[str, str | bytes]:
+        from .render_tables import flowcharts_index, plots_page, render_flowchart, render_table, tables_index
+
         out: dict[str, str | bytes] = {}
         for trial in sorted(self.review.trials.values(), key=lambda t: t.id):
             out[study_page(trial.id)] = self.study(trial)
         for path, page in sorted(self.review.pages.items()):
             out[path] = self.narrative(path, page.text)
+        for table in sorted(self.review.tables.values(), key=lambda t: t.id):
+            out[f"tables/{table.id}.md"], out[f"tables/{table.id}.csv"] = render_table(self, table)
+        out["tables/index.md"] = tables_index(self)
+        out["plots.md"] = plots_page(self)
+        for flow in sorted(self.review.flowcharts.values(), key=lambda f: f.id):
+            out[f"flowcharts/{flow.id}.md"] = render_flowchart(self, flow)
+        out["flowcharts/index.md"] = flowcharts_index(self)
         out["studies/index.md"] = self.studies_index()
         out["index.md"] = self.home()
         out["endpoints.md"] = self.endpoints()

@@ -14,7 +14,7 @@ import typing
 from typing import Any, Literal, Union
 
 from .convert import hints
-from .model import SCHEMA_VERSION, EndpointVocabulary, Trial, dataclass_fields, yaml_key
+from .model import SCHEMA_VERSION, EndpointVocabulary, Flowchart, Table, Trial, dataclass_fields, yaml_key
 
 SCHEMA_BASE = "https://cart-ball.github.io/living-review/schema/"
 
@@ -24,7 +24,9 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     args = typing.get_args(tp)
     if origin in (Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
-        return _type_schema(inner[0], defs)
+        if len(inner) == 1:
+            return _type_schema(inner[0], defs)
+        return {"anyOf": [_type_schema(a, defs) for a in inner]}
     if origin is Literal:
         return {"enum": list(args)}
     if origin is list:
@@ -55,8 +57,8 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     required: list[str] = []
     for f in dataclass_fields(cls):
         key = yaml_key(f)
-        if cls.__name__ == "Endpoint" and key == "id":
-            continue  # set from the mapping key, never written
+        if f.metadata["doc"].startswith("Set from the mapping key"):
+            continue  # never written: the mapping key is the id
         schema = _type_schema(hints(cls)[f.name], defs)
         meta = f.metadata
         schema = {"description": meta["doc"], **schema}
@@ -102,6 +104,8 @@ def json_schema(cls: type, name: str) -> dict[str, Any]:
 SCHEMAS: dict[str, type] = {
     "trial.schema.json": Trial,
     "endpoints.schema.json": EndpointVocabulary,
+    "table.schema.json": Table,
+    "flowchart.schema.json": Flowchart,
 }
 
 

@@ -1,10 +1,93 @@
-/* The review's own behaviour. Material's instant navigation swaps pages without a
-   reload, so everything here runs from document$ (or DOMContentLoaded without it). */
+/* The review's own behaviour: sortable tables and the flowchart step-through.
+   Material's instant navigation swaps pages without a reload, so everything runs
+   from document$ when Material provides it, else on DOMContentLoaded. Nothing here
+   fetches anything. */
 (function () {
   "use strict";
 
+  function sortTables() {
+    if (typeof window.Tablesort === "undefined") return;
+    document.querySelectorAll("table[data-lr-sortable]").forEach(function (table) {
+      if (!table.dataset.lrSorted) {
+        new window.Tablesort(table);
+        table.dataset.lrSorted = "1";
+      }
+    });
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* A flowchart as a sequence of questions: answer one, see the next, and at the
+     end the recommendation with the evidence behind every step taken. */
+  function stepper(box) {
+    var id = box.getAttribute("data-lr-flow");
+    var source = document.getElementById("lr-flow-data-" + id);
+    if (!source || box.dataset.lrReady) return;
+    box.dataset.lrReady = "1";
+    var flow = JSON.parse(source.textContent);
+    var path = [];
+
+    function evidence(node) {
+      var span = el("span", { "class": "lr-stepper-evidence" });
+      span.innerHTML = node.evidence; /* built at build time from escaped data */
+      node.records.forEach(function (r, i) {
+        span.appendChild(document.createTextNode(i ? ", " : " Evidence: "));
+        span.appendChild(el("a", { href: r.url }, r.name));
+      });
+      return span;
+    }
+
+    function render() {
+      box.textContent = "";
+      var trail = el("ol", { "class": "lr-stepper-trail", "aria-label": "Your answers so far" });
+      path.forEach(function (step) {
+        var li = el("li");
+        li.appendChild(document.createTextNode(flow.nodes[step.node].text + " "));
+        li.appendChild(el("strong", {}, step.label));
+        trail.appendChild(li);
+      });
+      if (path.length) box.appendChild(trail);
+      var current = path.length ? path[path.length - 1].to : flow.start;
+      var node = flow.nodes[current];
+      var card = el("div", { "class": "lr-stepper-card lr-stepper-" + node.kind, "aria-live": "polite" });
+      var heading = el("p", { "class": "lr-stepper-text" });
+      heading.appendChild(el("strong", {}, (node.kind === "outcome" ? "Where this path ends: " : "Step " + node.step + ": ")));
+      heading.appendChild(document.createTextNode(node.text));
+      card.appendChild(heading);
+      card.appendChild(evidence(node));
+      var actions = el("div", { "class": "lr-stepper-actions" });
+      node.branches.forEach(function (b) {
+        var button = el("button", { type: "button", "class": "md-button md-button--primary" }, b.label);
+        button.addEventListener("click", function () {
+          path.push({ node: current, label: b.label, to: b.to });
+          render();
+        });
+        actions.appendChild(button);
+      });
+      if (path.length) {
+        var back = el("button", { type: "button", "class": "md-button" }, "Back");
+        back.addEventListener("click", function () { path.pop(); render(); });
+        actions.appendChild(back);
+        var again = el("button", { type: "button", "class": "md-button" }, "Start again");
+        again.addEventListener("click", function () { path = []; render(); });
+        actions.appendChild(again);
+      }
+      card.appendChild(actions);
+      box.appendChild(card);
+      var focus = actions.querySelector("button");
+      if (focus && path.length) focus.focus();
+    }
+    render();
+  }
+
   function setup() {
-    /* nothing yet: later features hook in here */
+    sortTables();
+    document.querySelectorAll("[data-lr-flow]").forEach(stepper);
   }
 
   if (typeof window.document$ !== "undefined") {

@@ -1,0 +1,70 @@
+"""Dotted paths into a study record (``construct.targets``), for table filters and columns.
+
+A path is checked against the model's type hints, so a table naming a field that does
+not exist is an error with a "did you mean", not an empty column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any
+
+from .convert import did_you_mean, hints
+from .model import Trial, dataclass_fields, yaml_key
+
+
+def _unwrap(tp: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, __import__("types").UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _unwrap(inner[0])
+    return tp
+
+
+def field_paths(cls: type = Trial, prefix: str = "") -> list[str]:
+    """Every dotted path a filter or column may name (not results, history or where)."""
+    out: list[str] = []
+    for f in dataclass_fields(cls):
+        key = yaml_key(f)
+        if key in ("results", "history", "schema_version", "summary"):
+            continue
+        tp = _unwrap(hints(cls)[f.name])
+        path = prefix + key
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            out += field_paths(tp, path + ".")
+        else:
+            out.append(path)
+    return out
+
+
+PATHS = field_paths()
+
+
+def check_path(path: str) -> str | None:
+    """None if the path names a record field, else a message with a suggestion."""
+    if path in PATHS:
+        return None
+    hint = did_you_mean(path, PATHS)
+    return f"'{path}' is not a record field" + (f" ({hint})" if hint else "")
+
+
+def resolve(trial: Trial, path: str) -> Any:
+    """The value at a dotted path, or None when a step is missing."""
+    value: Any = trial
+    for part in path.split("."):
+        if value is None:
+            return None
+        fields = {yaml_key(f): f.name for f in dataclass_fields(type(value))}
+        value = getattr(value, fields.get(part, part), None)
+    return value
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(as_text(v) for v in value)
+    return str(value)
