@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from . import cite
 from .bibtex import DOI, PMID, REQUIRED
 from .compare import disagreements
+from .convert import PLACEHOLDER
 from .diagnostics import Diagnostic, Diagnostics
 from .load import Review
 from .model import Result, Trial
@@ -83,7 +84,15 @@ def _check_references(review: Review, diags: Diagnostics) -> None:
                     subject=key,
                 )
         for name, value in ref.fields.items():
-            if not value.strip():
+            if PLACEHOLDER in value:
+                diags.add(
+                    "LR209",
+                    where.key(name),
+                    f"field '{name}' of '{key}' still holds a placeholder",
+                    "fill it in",
+                    subject=key,
+                )
+            elif not value.strip():
                 diags.add("LR313", where.key(name), f"field '{name}' of '{key}' is empty", subject=key)
         doi = ref.doi
         if doi:

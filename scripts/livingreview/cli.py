@@ -66,6 +66,34 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_study
+
+    root = _root(args)
+    try:
+        for line in new_study(root, args.id, args.ref):
+            print(line)
+    except ScaffoldError as exc:
+        return _usage(str(exc))
+    print(f"next: fill in content/trials/{args.id}.yaml, then run livingreview check", file=sys.stderr)
+    return 0
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from .fmt import run
+
+    root = _root(args)
+    changed, problems = run(root, args.check, [Path(p) for p in args.paths] or None)
+    for line in problems:
+        print(line, file=sys.stderr)
+    for path in changed:
+        rel = path.relative_to(root)
+        print(f"would reformat {rel}" if args.check else f"reformatted {rel}")
+    if args.check and changed:
+        print(f"{len(changed)} file(s) would be reformatted; run livingreview fmt", file=sys.stderr)
+    return 1 if problems or (args.check and changed) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="livingreview", description="Check and publish the living review.")
     p.add_argument("--root", default=".", help="the review's root directory (default: current directory)")
@@ -79,6 +107,16 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", default="build", help="output directory (default: build)")
     r.set_defaults(func=cmd_render)
+    n = sub.add_parser("new", help="scaffold a new record")
+    kinds = n.add_subparsers(dest="kind", required=True, metavar="KIND")
+    study = kinds.add_parser("study", help="a study record and a BibTeX stub for its main publication")
+    study.add_argument("id", help="the record id, e.g. felix-5-year (lower-case letters, digits, hyphens)")
+    study.add_argument("--ref", help="BibTeX key of the main publication (default: the id without hyphens)")
+    study.set_defaults(func=cmd_new)
+    f = sub.add_parser("fmt", help="lay out YAML files the standard way, keeping comments")
+    f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
+    f.add_argument("paths", nargs="*", help="files to format (default: every content file)")
+    f.set_defaults(func=cmd_fmt)
     return p
 
 

@@ -65,6 +65,12 @@ CODES: dict[str, Code] = {
         "warn",
         "Text fields are shown as text: HTML tags are displayed, never executed. Use Markdown instead of HTML.",
     ),
+    "LR209": Code(
+        "placeholder left in",
+        "error",
+        "A scaffold's 'FILL IN' placeholder is still there. Replace it with the real value, or delete the "
+        "field if it does not apply.",
+    ),
     # References and citations
     "LR300": Code(
         "BibTeX syntax error",

@@ -23,6 +23,8 @@ from .model import dataclass_fields, yaml_key
 from .where import Mark, Where
 from .yamlnodes import NULL_TAG, describe_node, mark_of
 
+#: What ``livingreview new`` writes where an editor must fill something in.
+PLACEHOLDER = "FILL IN"
 _HTML = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
 _NUMBER = re.compile(r"^[-+]?(\d[\d_]*)?(\.\d*)?([eE][-+]?\d+)?$")
 
@@ -221,6 +223,11 @@ class Converter:
             raise Invalid
         text = str(node.value)
         tag = node.tag or ""
+        if PLACEHOLDER in text:
+            self.error("LR209", node, f"{path} still holds the placeholder '{text[:50]}'", "fill it in")
+            if tp is not str:
+                raise Invalid
+            return text
         if tag == NULL_TAG:
             self.error("LR202", node, f"{path} must be {_type_word(tp)}, not empty", "fill it in or remove the key")
             raise Invalid

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from .where import Where
 
@@ -100,6 +100,9 @@ DurationUnit = Literal["months", "days", "weeks", "years"]
 class Source:
     """Where a reported value was published and where the review team read it."""
 
+    #: The order keys are written in (``livingreview fmt``); dataclass order is set by defaults.
+    key_order: ClassVar[tuple[str, ...]] = ("ref", "review", "locator", "slip")
+
     ref: str = fld(
         "BibTeX key of the primary publication that reports the value.",
         pattern=CITE_KEY,
@@ -125,6 +128,27 @@ class Source:
 @dataclass
 class Result:
     """One reported value: an endpoint's number for one analysis population at one time point."""
+
+    key_order: ClassVar[tuple[str, ...]] = (
+        "endpoint",
+        "value",
+        "qualifier",
+        "unit",
+        "n",
+        "N",
+        "ci",
+        "range",
+        "timepoint",
+        "timepoint_label",
+        "population",
+        "subgroup",
+        "cutoff",
+        "scale",
+        "mrd_method",
+        "mrd_threshold",
+        "source",
+        "note",
+    )
 
     endpoint: str = fld("Endpoint id from content/endpoints.yaml.", pattern=ENDPOINT_ID)
     source: Source = fld("Where the value comes from.")
@@ -241,6 +265,27 @@ class Change:
 class Trial:
     """A study record: one study cohort, every value reported for it, and where each came from."""
 
+    key_order: ClassVar[tuple[str, ...]] = (
+        "schema_version",
+        "id",
+        "name",
+        "title",
+        "status",
+        "registry",
+        "aliases",
+        "product",
+        "construct",
+        "design",
+        "population",
+        "references",
+        "summary",
+        "tags",
+        "related",
+        "verified",
+        "history",
+        "results",
+    )
+
     id: str = fld("Unique id; also the page address.", pattern=SLUG, examples=["eliana"])
     name: str = fld("Short name readers know the study by.", examples=["ELIANA"])
     title: str = fld("One-line description of the study.")
@@ -288,6 +333,8 @@ class Endpoint:
 @dataclass
 class EndpointVocabulary:
     """content/endpoints.yaml."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("schema_version", "endpoints")
 
     endpoints: dict[str, Endpoint] = fld("Endpoint ids mapped to their definitions.")
     schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
@@ -377,6 +424,17 @@ class Column:
 class Table:
     """A comparison table: which records, which columns, in which order."""
 
+    key_order: ClassVar[tuple[str, ...]] = (
+        "schema_version",
+        "id",
+        "title",
+        "description",
+        "filter",
+        "group_by",
+        "sort_by",
+        "columns",
+    )
+
     id: str = fld("Unique id; also the page address.", pattern=SLUG)
     title: str = fld("Heading of the table page.")
     columns: list[Column] = fld("The columns after the study name, in order.")
@@ -397,6 +455,8 @@ Verdict = Literal["recommend", "consider", "against", "monitor", "individual"]
 @dataclass
 class FlowNode:
     """A step of a decision algorithm."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("kind", "verdict", "text", "options", "cite", "records", "detail")
 
     kind: NodeKind = fld("question (branches), action (one next step) or outcome (an end).")
     text: str = fld("The question, action or recommendation, in a short sentence.")
@@ -422,6 +482,17 @@ class FlowEdge:
 @dataclass
 class Flowchart:
     """A published decision algorithm, step by step, each step tied to its evidence."""
+
+    key_order: ClassVar[tuple[str, ...]] = (
+        "schema_version",
+        "id",
+        "title",
+        "applies_to",
+        "summary",
+        "start",
+        "nodes",
+        "edges",
+    )
 
     id: str = fld("Unique id; also the page address.", pattern=SLUG)
     title: str = fld("Heading of the flowchart page.")
