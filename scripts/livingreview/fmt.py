@@ -20,14 +20,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from .convert import hints
-from .model import EndpointVocabulary, Flowchart, Table, Trial, dataclass_fields, yaml_key
+from .model import EndpointVocabulary, Flowchart, Glossary, Table, Trial, dataclass_fields, yaml_key
 
 FOLDERS: dict[str, type] = {
     "content/trials": Trial,
     "content/tables": Table,
     "content/flowcharts": Flowchart,
 }
-FILES: dict[str, type] = {"content/endpoints.yaml": EndpointVocabulary}
+FILES: dict[str, type] = {"content/endpoints.yaml": EndpointVocabulary, "content/glossary.yaml": Glossary}
 
 
 def _yaml() -> YAML:

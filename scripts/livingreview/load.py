@@ -15,7 +15,18 @@ from .bibtex import read_bib
 from .config import Config, load_config
 from .convert import Converter, Invalid
 from .diagnostics import Diagnostics
-from .model import SCHEMA_VERSION, SLUG, Endpoint, EndpointVocabulary, Flowchart, Reference, Table, Trial
+from .model import (
+    SCHEMA_VERSION,
+    SLUG,
+    Endpoint,
+    EndpointVocabulary,
+    Flowchart,
+    Glossary,
+    GlossaryEntry,
+    Reference,
+    Table,
+    Trial,
+)
 from .where import Mark
 from .yamlnodes import compose, read_text
 
@@ -23,6 +34,7 @@ TRIALS = "content/trials"
 TABLES = "content/tables"
 FLOWCHARTS = "content/flowcharts"
 ENDPOINTS = "content/endpoints.yaml"
+GLOSSARY = "content/glossary.yaml"
 PAGES = "content/pages"
 REFERENCES = "references"
 
@@ -49,6 +61,9 @@ class Review:
     #: Ids (file names) of files that exist but could not be read; already reported,
     #: so references to them are not reported again as unknown.
     unreadable: set[str] = field(default_factory=set)
+    glossary: dict[str, GlossaryEntry] = field(default_factory=dict)
+    #: CITATION.cff as data: how the review itself is cited (title, version, url...).
+    citation: dict[str, Any] = field(default_factory=dict)
 
 
 def rel(root: Path, path: Path) -> str:
@@ -119,6 +134,19 @@ def load_collection(
     return out
 
 
+def load_citation(path: Path, diags: Diagnostics) -> dict[str, Any]:
+    """CITATION.cff as plain data (it has its own schema, checked in the tests)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    except (YAMLError, UnicodeDecodeError) as exc:
+        diags.add("LR101", Mark(path.name, 1, 1), f"CITATION.cff cannot be read: {str(exc).splitlines()[0]}")
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, Diagnostics]:
     """Read configuration, endpoints, records, references and pages under ``root``."""
     root = root.resolve()
@@ -135,6 +163,12 @@ def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, D
             review.endpoints = vocab.endpoints
     else:
         diags.add("LR201", Mark(ENDPOINTS), "the endpoint vocabulary is missing", f"create {ENDPOINTS}")
+
+    glossary_path = root / GLOSSARY
+    if glossary_path.is_file():
+        glossary = load_yaml(root, glossary_path, Glossary, diags)
+        if glossary is not None:
+            review.glossary = glossary.entries
 
     review.trials = load_collection(root, TRIALS, Trial, diags, "record", review.unreadable)
     review.tables = load_collection(root, TABLES, Table, diags, "table")
@@ -153,6 +187,10 @@ def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, D
                 )
                 continue
             review.references[ref.key] = ref
+
+    cff = root / "CITATION.cff"
+    if cff.is_file():
+        review.citation = load_citation(cff, diags)
 
     pages_dir = root / PAGES
     for path in sorted(pages_dir.rglob("*.md")):

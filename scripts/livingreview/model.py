@@ -503,3 +503,27 @@ class Flowchart:
     summary: str | None = fld("What the algorithm does and where it comes from (Markdown).", default=None)
     schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
     where: Where = where_field()
+
+
+# --------------------------------------------------------------------------- glossary
+
+
+@dataclass
+class GlossaryEntry:
+    """An abbreviation readers meet on the site."""
+
+    term: str = fld("What the abbreviation stands for.", examples=["cytokine release syndrome"])
+    definition: str = fld("What it means, in a sentence or two of plain language (Markdown).")
+    id: str = fld("Set from the mapping key.", default="")
+    where: Where = where_field()
+
+
+@dataclass
+class Glossary:
+    """content/glossary.yaml: abbreviations, shown as tooltips wherever they appear."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("schema_version", "entries")
+
+    entries: dict[str, GlossaryEntry] = fld("Abbreviations mapped to their meaning.")
+    schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
+    where: Where = where_field()

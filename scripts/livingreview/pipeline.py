@@ -22,14 +22,26 @@ class Build:
     page_dates: dict[str, dt.date] = field(default_factory=dict)
 
 
-def build(root: Path, templates: Path) -> Build:
+def site_url_of(root: Path) -> str:
+    """site_url from mkdocs.yml, read as plain data (the core never imports MkDocs)."""
+    import re
+
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        return ""
+    m = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", path.read_text(encoding="utf-8"), re.M)
+    return m.group(1) if m else ""
+
+
+def build(root: Path, templates: Path, site_url: str | None = None) -> Build:
     """Load and check the review; render it only if no error was found."""
     review, diags = load_review(root)
     diagnostics = check_review(review, diags)
     result = Build(review, diagnostics, as_of=as_of(review))
     if has_errors(diagnostics):
         return result
-    result.files = render_site(review, templates, diagnostics)
+    url = site_url if site_url is not None else site_url_of(root)
+    result.files = render_site(review, templates, diagnostics, url)
     for trial in review.trials.values():
         dates = [trial.verified, *(c.date for c in trial.history)]
         result.page_dates[study_page(trial.id)] = max(dates)

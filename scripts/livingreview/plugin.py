@@ -43,7 +43,7 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Runs before MkDocs cleans site_dir: raising here leaves the old site intact.
         try:
-            result = build(self.root, self.root / self.config.templates)
+            result = build(self.root, self.root / self.config.templates, config.site_url or "")
         except Exception as exc:  # a bug in the tool must still not show a traceback
             raise PluginError(f"livingreview: internal error: {exc!r}") from exc
         errors = [d for d in result.diagnostics if d.severity == "error"]

@@ -76,9 +76,17 @@ class Section:
 
 
 class Renderer:
-    def __init__(self, review: Review, templates: Path, diagnostics: list[Diagnostic] | None = None) -> None:
+    def __init__(
+        self,
+        review: Review,
+        templates: Path,
+        diagnostics: list[Diagnostic] | None = None,
+        site_url: str = "",
+    ) -> None:
         self.review = review
         self.diagnostics = diagnostics or []
+        self.site_url = site_url or str(review.citation.get("url", "")) or "http://localhost/"
+        self.as_of = as_of(review)
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
             undefined=StrictUndefined,
@@ -210,6 +218,8 @@ class Renderer:
             "population": citer.text(trial.population.description) if trial.population.description else "",
             "construct_notes": citer.text(trial.construct.notes) if trial.construct.notes else "",
         }
+        from .render_reader import cite_this_page
+
         related = [
             (self.review.trials[i], md_link(page, study_page(i))) for i in trial.related if i in self.review.trials
         ]
@@ -226,6 +236,8 @@ class Renderer:
             related=related,
             labels={"cell_source": CELL_SOURCE, "type": STUDY_TYPE, "age": AGE_GROUP, "status": STATUS},
             reference_list=citer.reference_list(),
+            cite=cite_this_page(self, trial, self.site_url),
+            version=self.review.citation.get("version", ""),
         )
 
     # ------------------------------------------------------------------ other pages
@@ -261,6 +273,7 @@ class Renderer:
             by_source=sorted(Counter(CELL_SOURCE[t.construct.cell_source] for t in trials).items()),
             by_type=sorted(Counter(STUDY_TYPE[t.design.type] for t in trials).items()),
             as_of=as_of(self.review),
+            review_version=self.review.citation.get("version", ""),
         )
 
     def endpoints(self) -> str:
@@ -319,6 +332,7 @@ class Renderer:
     # ------------------------------------------------------------------ the whole site
 
     def render(self) -> dict[str, str | bytes]:
+        from .render_reader import abbreviations, atom_feed, browse_pages, glossary_page, whats_new_page
         from .render_tables import flowcharts_index, plots_page, render_flowchart, render_table, tables_index
 
         out: dict[str, str | bytes] = {}
@@ -344,7 +358,15 @@ class Renderer:
             references=len(self.review.references),
             columns=CSV_COLUMNS,
         )
+        out["glossary.md"] = glossary_page(self)
+        out["whats-new.md"] = whats_new_page(self)
+        out["feed.xml"] = atom_feed(self, self.site_url)
+        out.update(browse_pages(self))
         out["bibliography.md"] = self.bibliography()  # last: it lists who cites what
+        glossary = abbreviations(self)
+        for path, text in out.items():
+            if path.endswith(".md") and isinstance(text, str) and path != "glossary.md":
+                out[path] = text + glossary
         for name, text in schema_files().items():
             out[f"schema/{name}"] = text
         out.update(data_files(self.review))
@@ -373,8 +395,10 @@ def _target_group(t: Trial) -> str:
     return " + ".join(targets) if targets else "Other"
 
 
-def render_site(review: Review, templates: Path, diagnostics: list[Diagnostic] | None = None) -> dict[str, str | bytes]:
-    return Renderer(review, templates, diagnostics).render()
+def render_site(
+    review: Review, templates: Path, diagnostics: list[Diagnostic] | None = None, site_url: str = ""
+) -> dict[str, str | bytes]:
+    return Renderer(review, templates, diagnostics, site_url).render()
 
 
 def write_site(files: dict[str, str | bytes], out: Path) -> int:

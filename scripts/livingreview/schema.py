@@ -14,7 +14,16 @@ import typing
 from typing import Any, Literal, Union
 
 from .convert import hints
-from .model import SCHEMA_VERSION, EndpointVocabulary, Flowchart, Table, Trial, dataclass_fields, yaml_key
+from .model import (
+    SCHEMA_VERSION,
+    EndpointVocabulary,
+    Flowchart,
+    Glossary,
+    Table,
+    Trial,
+    dataclass_fields,
+    yaml_key,
+)
 
 SCHEMA_BASE = "https://cart-ball.github.io/living-review/schema/"
 
@@ -106,6 +115,7 @@ SCHEMAS: dict[str, type] = {
     "endpoints.schema.json": EndpointVocabulary,
     "table.schema.json": Table,
     "flowchart.schema.json": Flowchart,
+    "glossary.schema.json": Glossary,
 }
 
 

@@ -85,7 +85,14 @@
     render();
   }
 
+  /* Material's search dialog has no accessible name; screen readers need one. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role='dialog']");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search the review");
+  }
+
   function setup() {
+    nameSearchDialog();
     sortTables();
     document.querySelectorAll("[data-lr-flow]").forEach(stepper);
   }

@@ -1,0 +1,213 @@
+"""The reader's side of the site: glossary, what's new and its feed, browsing, citing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from .citations import page_url
+from .display import AGE_GROUP, CELL_SOURCE, NOT_STATED
+from .model import Trial
+
+if TYPE_CHECKING:
+    from .render import Renderer
+
+
+# --------------------------------------------------------------------------- glossary
+
+
+def abbreviations(renderer: Renderer) -> str:
+    """Markdown abbreviation definitions; the engine turns each use into a tooltip."""
+    lines = [f"*[{abbr}]: {entry.term}" for abbr, entry in sorted(renderer.review.glossary.items())]
+    return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+
+
+def glossary_page(renderer: Renderer) -> str:
+    entries = sorted(renderer.review.glossary.items(), key=lambda kv: kv[0].lower())
+    return renderer.template("glossary.md.jinja", entries=entries, anchor=_slug)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# --------------------------------------------------------------------------- living record
+
+
+@dataclass(frozen=True)
+class Update:
+    date: dt.date
+    trial: Trial
+    summary: str
+    index: int
+
+
+def updates(renderer: Renderer) -> list[Update]:
+    """Every dated change of every record, newest first."""
+    items = [
+        Update(change.date, trial, change.summary, i)
+        for trial in renderer.review.trials.values()
+        for i, change in enumerate(trial.history)
+    ]
+    return sorted(items, key=lambda u: (-u.date.toordinal(), u.trial.name.lower(), u.index))
+
+
+def whats_new_page(renderer: Renderer) -> str:
+    by_date: dict[dt.date, list[Update]] = defaultdict(list)
+    for u in updates(renderer):
+        by_date[u.date].append(u)
+    return renderer.template("whats-new.md.jinja", days=sorted(by_date.items(), reverse=True))
+
+
+def atom_feed(renderer: Renderer, site_url: str) -> str:
+    """An Atom feed (RFC 4287) of the records' histories, newest first."""
+    base = site_url.rstrip("/") + "/"
+    items = updates(renderer)[:200]
+    updated = max((u.date for u in items), default=renderer.as_of)
+    host = re.sub(r"^https?://", "", base).split("/")[0] or "localhost"
+    title = renderer.review.citation.get("title", "Living review")
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{xml_escape(str(title))}: what's new</title>",
+        f"  <id>{xml_escape(base)}feed.xml</id>",
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(base + "whats-new/")}/>',
+        f"  <updated>{_stamp(updated)}</updated>",
+        f"  <author><name>{xml_escape(_authors(renderer))}</name></author>",
+    ]
+    for u in items:
+        url = base + page_url(f"studies/{u.trial.id}.md")
+        entry_id = f"tag:{host},{u.date.year}:{u.trial.id}/{u.date.isoformat()}/{u.index}"
+        lines += [
+            "  <entry>",
+            f"    <title>{xml_escape(u.trial.name)}: {xml_escape(_first_sentence(u.summary))}</title>",
+            f"    <id>{xml_escape(entry_id)}</id>",
+            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>",
+            f"    <updated>{_stamp(u.date)}</updated>",
+            f'    <summary type="text">{xml_escape(u.summary)}</summary>',
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def _stamp(date: dt.date) -> str:
+    return f"{date.isoformat()}T00:00:00Z"
+
+
+def _first_sentence(text: str) -> str:
+    first = text.split(". ")[0].rstrip(".")
+    return first if len(first) <= 90 else first[:87] + "..."
+
+
+def _authors(renderer: Renderer) -> str:
+    people = renderer.review.citation.get("authors") or []
+    names = []
+    for p in people:
+        if isinstance(p, dict):
+            names.append(p.get("name") or " ".join(x for x in (p.get("given-names"), p.get("family-names")) if x))
+    return ", ".join(n for n in names if n) or "The editors"
+
+
+# --------------------------------------------------------------------------- browsing
+
+
+@dataclass(frozen=True)
+class Facet:
+    id: str
+    title: str
+    intro: str
+
+
+FACETS = [
+    Facet("target", "By target antigen", "Studies grouped by the antigen (or antigens) their CAR T cells aim at."),
+    Facet("costimulation", "By costimulatory domain", "Studies grouped by the costimulatory domain of the CAR."),
+    Facet("cell-source", "By source of the T cells", "Autologous, donor-derived and off-the-shelf products."),
+    Facet("population", "By age group", "Studies grouped by the age of the patients they enrolled."),
+    Facet("product", "By product", "Studies grouped by the cell product, with its other names."),
+    Facet("setting", "By clinical setting", "Studies grouped by the clinical situation of their patients."),
+]
+
+
+def facet_values(facet: str, trial: Trial) -> list[str]:
+    if facet == "target":
+        return [" + ".join(sorted(trial.construct.targets)) or NOT_STATED]
+    if facet == "costimulation":
+        return [trial.construct.costimulation or NOT_STATED]
+    if facet == "cell-source":
+        return [CELL_SOURCE[trial.construct.cell_source]]
+    if facet == "population":
+        return [AGE_GROUP[trial.population.age_group]]
+    if facet == "product":
+        if not trial.product:
+            return [NOT_STATED]
+        p = trial.product
+        return [p.name + (f" ({p.brand})" if p.brand else "")]
+    if facet == "setting":
+        return [(trial.design.setting or NOT_STATED)[:1].upper() + (trial.design.setting or NOT_STATED)[1:]]
+    raise KeyError(facet)
+
+
+def browse_pages(renderer: Renderer) -> dict[str, str]:
+    out = {}
+    for facet in FACETS:
+        groups: dict[str, list[Trial]] = defaultdict(list)
+        for trial in renderer.review.trials.values():
+            for value in facet_values(facet.id, trial):
+                groups[value].append(trial)
+        ordered = sorted(
+            ((k, sorted(v, key=lambda t: t.name.lower())) for k, v in groups.items()),
+            key=lambda kv: (kv[0] == NOT_STATED, kv[0].lower()),
+        )
+        out[f"browse/{facet.id}.md"] = renderer.template("browse.md.jinja", facet=facet, groups=ordered)
+    out["browse/index.md"] = renderer.template(
+        "browse-index.md.jinja",
+        facets=FACETS,
+        counts={f.id: len({v for t in renderer.review.trials.values() for v in facet_values(f.id, t)}) for f in FACETS},
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- citing the review
+
+
+def cite_this_page(renderer: Renderer, trial: Trial, site_url: str) -> dict[str, Any]:
+    """How to cite a study page of the review: plain text, BibTeX and meta tags."""
+    cff = renderer.review.citation
+    title = str(cff.get("title", "Living review"))
+    version = str(cff.get("version", ""))
+    url = site_url.rstrip("/") + "/" + page_url(f"studies/{trial.id}.md")
+    authors = _authors(renderer)
+    updated = max([trial.verified, *(c.date for c in trial.history)])
+    text = (
+        f"{authors}. {trial.name}. In: {title}. Version {version}. "
+        f"Updated {updated.isoformat()}. Available from: {url}"
+    )
+    key = re.sub(r"[^a-z0-9]", "", trial.id.lower())
+    bibtex = "\n".join(
+        [
+            f"@online{{livingreview-{key},",
+            f"  author  = {{{{{authors}}}}},",
+            f"  title   = {{{{{trial.name}}}: {trial.title}}},",
+            f"  booktitle = {{{title}}},",
+            f"  version = {{{version}}},",
+            f"  date    = {{{updated.isoformat()}}},",
+            f"  url     = {{{url}}},",
+            "}",
+        ]
+    )
+    meta = {
+        "citation_title": f"{trial.name}: {trial.title}",
+        "citation_author": authors,
+        "citation_publication_date": updated.strftime("%Y/%m/%d"),
+        "citation_online_date": updated.strftime("%Y/%m/%d"),
+        "citation_journal_title": title,
+        "citation_public_url": url,
+    }
+    return {"text": text, "bibtex": bibtex, "meta": meta}
