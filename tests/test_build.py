@@ -124,4 +124,4 @@ def test_render_writes_a_tree_any_engine_can_build(review_root: Path, cli, mkdoc
     # the plugin-free configuration builds the same pages
     built = mkdocs(out, "build", "--strict", "-f", "mkdocs.yml")
     assert built.returncode == 0, built.stderr
-    assert filecmp.cmp(out / "docs/data/results.csv", review_root / "site/data/results.csv", shallow=False)
+    assert filecmp.cmp(out / "docs/data/results.csv", out / "site/data/results.csv", shallow=False)

@@ -102,14 +102,14 @@ class Citer:
         items = []
         for key, n in sorted(self.numbers.items(), key=lambda kv: kv[1]):
             ref = self.references[key]
-            back = relative_url(self.page, bibliography_page, anchor(key))
+            back = md_link(self.page, bibliography_page, anchor(key))
+            # Markdown links inside the HTML (md_in_html), so every engine resolves them the same way
             items.append(
                 Markup(
-                    '<li id="cite-{n}" value="{n}">{ref} <a class="lr-bib" href="{back}" '
-                    'title="In the bibliography" aria-label="In the bibliography">&#8599;</a></li>'
+                    '<li id="cite-{n}" value="{n}" markdown="span">{ref} [&#8599;]({back} "In the bibliography")</li>'
                 ).format(n=n, ref=format_html(ref), back=back)
             )
-        return Markup('<ol class="lr-references">\n{}\n</ol>').format(Markup("\n").join(items))
+        return Markup('<ol class="lr-references" markdown="1">\n{}\n</ol>').format(Markup("\n").join(items))
 
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .cache import ParseCache
 from .check import check_review
 from .diagnostics import has_errors, to_json
 from .load import load_review
@@ -28,9 +29,21 @@ def _usage(message: str) -> int:
     return 2
 
 
+def _cache(args: argparse.Namespace, root: Path) -> ParseCache | None:
+    if getattr(args, "no_cache", False):
+        return None
+    cache = ParseCache()
+    cache.load(root)
+    return cache
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    review, diags = load_review(_root(args))
+    root = _root(args)
+    cache = _cache(args, root)
+    review, diags = load_review(root, cache=cache)
     items = check_review(review, diags)
+    if cache is not None:
+        cache.save(root)
     if args.format == "json":
         print(to_json(items))
     elif args.format == "github":
@@ -53,7 +66,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     root = _root(args)
-    result = build(root, root / "templates")
+    cache = _cache(args, root)
+    result = build(root, root / "templates", cache=cache)
+    if cache is not None:
+        cache.save(root)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     for d in errors:
         print(d.format_text(), file=sys.stderr)
@@ -100,6 +116,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     c = sub.add_parser("check", help="validate records, references and pages; exit 1 on errors")
     c.add_argument("--format", choices=["text", "github", "json"], default="text")
+    c.add_argument("--no-cache", action="store_true", help="parse every file afresh and keep no cache")
     c.set_defaults(func=cmd_check)
     r = sub.add_parser(
         "render",

@@ -24,7 +24,8 @@ def engine_config(root: Path, out: Path) -> str:
     config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     rel = Path(os.path.relpath(root, out))
     config["docs_dir"] = "docs"
-    config["site_dir"] = (rel / str(config.get("site_dir", "site"))).as_posix()
+    # inside the output folder: Zensical refuses a site_dir outside the config's folder
+    config["site_dir"] = "site"
     theme = config.get("theme", {})
     if isinstance(theme, dict) and "custom_dir" in theme:
         theme["custom_dir"] = (rel / str(theme["custom_dir"])).as_posix()

@@ -1,8 +1,11 @@
 """Forest-style plots of rates across studies, drawn as accessible SVG at build time.
 
-Intervals are 95% Wilson score intervals computed from n/N. Where a source gives a
-percentage and N but not n, n is taken as the nearest whole number of patients for
-the interval only; the page marks those rows.
+For proportions (response, toxicity) intervals are 95% Wilson score intervals
+computed from n/N. Where a source gives a percentage and N but not n, n is taken as
+the nearest whole number of patients for the interval only; the page marks those
+rows. Survival at a time point is a Kaplan-Meier estimate, not a proportion of
+patients, so no interval is computed for it: the plot shows the confidence interval
+the source reports, where it reports one, and the point alone otherwise.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ class PlotSpec:
     endpoint: str
     title: str
     timepoint: float | None = None
+    survival: bool = False
 
 
 PLOTS = [
     PlotSpec("cr-cri", "cr_cri", "Complete remission (CR/CRi)"),
     PlotSpec("mrd-neg-cr", "mrd_neg_cr", "MRD-negative complete remission"),
-    PlotSpec("efs-12", "efs", "Event-free survival at 12 months", 12),
-    PlotSpec("os-12", "os", "Overall survival at 12 months", 12),
+    PlotSpec("efs-12", "efs", "Event-free survival at 12 months", 12, survival=True),
+    PlotSpec("os-12", "os", "Overall survival at 12 months", 12, survival=True),
     PlotSpec("crs-3", "crs_grade3plus", "Cytokine release syndrome, grade 3 or higher"),
     PlotSpec("icans-3", "icans_grade3plus", "Neurotoxicity, grade 3 or higher"),
 ]
@@ -51,43 +55,48 @@ def wilson(n: int, total: int) -> tuple[float, float]:
 class PlotRow:
     trial: Trial
     result: Result
-    n: int
-    total: int
-    low: float
-    high: float
+    point: float
+    low: float | None
+    high: float | None
     derived: bool
-
-    @property
-    def point(self) -> float:
-        return self.n / self.total
+    n: int | None = None
+    total: int | None = None
 
 
 def _usable(r: Result, spec: PlotSpec) -> bool:
-    return (
-        r.endpoint == spec.endpoint
-        and r.timepoint == spec.timepoint
-        and not r.subgroup
-        and r.qualifier is None
-        and r.n_total is not None
-        and r.n_total > 0
-        and (r.n is not None or r.value is not None)
-    )
+    if r.endpoint != spec.endpoint or r.timepoint != spec.timepoint or r.subgroup or r.qualifier:
+        return False
+    if r.population not in (None, "enrolled", "infused", "evaluable", "leukapheresed"):
+        return False
+    if spec.survival:
+        return r.value is not None
+    return r.n_total is not None and r.n_total > 0 and (r.n is not None or r.value is not None)
+
+
+def _row(trial: Trial, r: Result, spec: PlotSpec) -> PlotRow | None:
+    if spec.survival:
+        assert r.value is not None
+        low, high = (r.ci[0] / 100, r.ci[1] / 100) if r.ci else (None, None)
+        return PlotRow(trial, r, r.value / 100, low, high, derived=False)
+    assert r.n_total is not None
+    n = r.n if r.n is not None else round((r.value or 0) * r.n_total / 100)
+    if not 0 <= n <= r.n_total:
+        return None
+    low, high = wilson(n, r.n_total)
+    return PlotRow(trial, r, n / r.n_total, low, high, r.n is None, n, r.n_total)
 
 
 def rows(review: Review, spec: PlotSpec) -> list[PlotRow]:
+    """One row per study: its report with n/N (or a reported interval) first."""
     out = []
     for trial in sorted(review.trials.values(), key=lambda t: t.name.lower()):
         usable = [r for r in trial.results if _usable(r, spec)]
         if not usable:
             continue
-        r = next((x for x in usable if x.n is not None), usable[0])
-        assert r.n_total is not None
-        derived = r.n is None
-        n = r.n if r.n is not None else round((r.value or 0) * r.n_total / 100)
-        if not 0 <= n <= r.n_total:
-            continue
-        low, high = wilson(n, r.n_total)
-        out.append(PlotRow(trial, r, n, r.n_total, low, high, derived))
+        best = next((x for x in usable if x.n is not None or x.ci), usable[0])
+        row = _row(trial, best, spec)
+        if row is not None:
+            out.append(row)
     return out
 
 
@@ -104,12 +113,17 @@ def svg(spec: PlotSpec, plot_rows: list[PlotRow], endpoint: Endpoint) -> Markup:
         return label_w + p * plot_w
 
     tid, did = f"plot-{spec.id}-title", f"plot-{spec.id}-desc"
+    interval = (
+        "and, where the source gives one, its reported 95% confidence interval"
+        if spec.survival
+        else "and a 95% Wilson interval computed from n/N"
+    )
     parts = [
         f'<svg class="lr-forest" viewBox="0 0 {width} {height}" width="{width}" role="img" '
         f'aria-labelledby="{tid} {did}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{tid}">{escape(spec.title)}</title>',
-        f'<desc id="{did}">{len(plot_rows)} studies, each with its reported rate and a 95% Wilson interval '
-        "computed from n/N; the numbers are in the table beside the plot.</desc>",
+        f'<desc id="{did}">{len(plot_rows)} studies, each with its reported rate {interval}; '
+        "the numbers are in the table beside the plot.</desc>",
     ]
     for tick in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
@@ -121,15 +135,17 @@ def svg(spec: PlotSpec, plot_rows: list[PlotRow], endpoint: Endpoint) -> Markup:
     for i, r in enumerate(plot_rows):
         y = top + i * row_h + row_h / 2
         name = r.trial.name if len(r.trial.name) <= 28 else r.trial.name[:27] + "…"
-        parts.append(
-            f'<g class="lr-forest-row"><title>{escape(r.trial.name)}: {pct(r.point)}% '
-            f"(95% CI {pct(r.low)}–{pct(r.high)}%), {r.n}/{r.total}</title>"
-        )
+        ci = f" (95% CI {pct(r.low)}–{pct(r.high)}%)" if r.low is not None and r.high is not None else ""
+        counts = f", {r.n}/{r.total}" if r.n is not None else ""
+        parts.append(f'<g class="lr-forest-row"><title>{escape(r.trial.name)}: {pct(r.point)}%{ci}{counts}</title>')
         parts.append(
             f'<text class="lr-forest-label" x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(name)}</text>'
         )
-        parts.append(f'<line class="lr-forest-ci" x1="{x(r.low):.1f}" y1="{y:.1f}" x2="{x(r.high):.1f}" y2="{y:.1f}"/>')
-        size = 3 + min(6.0, math.sqrt(r.total) / 2)
+        if r.low is not None and r.high is not None:
+            parts.append(
+                f'<line class="lr-forest-ci" x1="{x(r.low):.1f}" y1="{y:.1f}" x2="{x(r.high):.1f}" y2="{y:.1f}"/>'
+            )
+        size = 3 + min(6.0, math.sqrt(r.total or 16) / 2)
         cls = "lr-forest-point lr-forest-derived" if r.derived else "lr-forest-point"
         parts.append(
             f'<rect class="{cls}" x="{x(r.point) - size / 2:.1f}" y="{y - size / 2:.1f}" '

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .bibtex import read_bib
+from .cache import ParseCache
 from .config import Config, load_config
 from .convert import Converter, Invalid
 from .diagnostics import Diagnostics
@@ -70,7 +72,7 @@ def rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def load_yaml(root: Path, path: Path, cls: type, diags: Diagnostics, subject: str = "") -> Any:
+def load_yaml(root: Path, path: Path, cls: type, diags: Diagnostics, *, subject: str = "") -> Any:
     """Parse one YAML file into ``cls``; None (with diagnostics) if it cannot be used."""
     file = rel(root, path)
     text = read_text(path, file, diags)
@@ -96,11 +98,19 @@ def load_yaml(root: Path, path: Path, cls: type, diags: Diagnostics, subject: st
 
 
 def load_collection(
-    root: Path, folder: str, cls: type, diags: Diagnostics, what: str, unreadable: set[str] | None = None
+    root: Path,
+    folder: str,
+    cls: type,
+    diags: Diagnostics,
+    what: str,
+    unreadable: set[str] | None = None,
+    cache: ParseCache | None = None,
 ) -> dict[str, Any]:
     """Every ``folder/*.yaml`` as ``cls``, keyed by id; the id must equal the file name."""
+    cache = cache or ParseCache()
     loaded = [
-        (path, load_yaml(root, path, cls, diags, subject=path.stem)) for path in sorted((root / folder).glob("*.yaml"))
+        (path, cache.get(path, partial(load_yaml, root, path, cls, subject=path.stem), diags))
+        for path in sorted((root / folder).glob("*.yaml"))
     ]
     # Files whose id matches their name claim their id first, so a copied file is the
     # one told about the clash.
@@ -147,8 +157,15 @@ def load_citation(path: Path, diags: Diagnostics) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, Diagnostics]:
-    """Read configuration, endpoints, records, references and pages under ``root``."""
+def load_review(
+    root: Path, diags: Diagnostics | None = None, cache: ParseCache | None = None
+) -> tuple[Review, Diagnostics]:
+    """Read configuration, endpoints, records, references and pages under ``root``.
+
+    ``cache`` keeps parsed files between calls (see :mod:`livingreview.cache`); without
+    one every file is parsed afresh.
+    """
+    cache = cache or ParseCache()
     root = root.resolve()
     bootstrap = Diagnostics()
     config = load_config(root, bootstrap)
@@ -158,7 +175,7 @@ def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, D
 
     vocab_path = root / ENDPOINTS
     if vocab_path.is_file():
-        vocab = load_yaml(root, vocab_path, EndpointVocabulary, diags)
+        vocab = cache.get(vocab_path, partial(load_yaml, root, vocab_path, EndpointVocabulary), diags)
         if vocab is not None:
             review.endpoints = vocab.endpoints
     else:
@@ -166,16 +183,16 @@ def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, D
 
     glossary_path = root / GLOSSARY
     if glossary_path.is_file():
-        glossary = load_yaml(root, glossary_path, Glossary, diags)
+        glossary = cache.get(glossary_path, partial(load_yaml, root, glossary_path, Glossary), diags)
         if glossary is not None:
             review.glossary = glossary.entries
 
-    review.trials = load_collection(root, TRIALS, Trial, diags, "record", review.unreadable)
-    review.tables = load_collection(root, TABLES, Table, diags, "table")
-    review.flowcharts = load_collection(root, FLOWCHARTS, Flowchart, diags, "flowchart")
+    review.trials = load_collection(root, TRIALS, Trial, diags, "record", review.unreadable, cache)
+    review.tables = load_collection(root, TABLES, Table, diags, "table", cache=cache)
+    review.flowcharts = load_collection(root, FLOWCHARTS, Flowchart, diags, "flowchart", cache=cache)
 
     for path in sorted((root / REFERENCES).glob("*.bib")):
-        for ref in read_bib(path, rel(root, path), diags):
+        for ref in cache.get(path, partial(read_bib, path, rel(root, path)), diags):
             if ref.key in review.references:
                 first_at = review.references[ref.key].where.start
                 diags.add(
@@ -195,7 +212,7 @@ def load_review(root: Path, diags: Diagnostics | None = None) -> tuple[Review, D
     pages_dir = root / PAGES
     for path in sorted(pages_dir.rglob("*.md")):
         file = rel(root, path)
-        text = read_text(path, file, diags)
+        text = cache.get(path, partial(read_text, path, file), diags)
         if text is not None:
             page_path = path.relative_to(pages_dir).as_posix()
             review.pages[page_path] = Page(page_path, file, text)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import ParseCache
 from .check import as_of, check_review
 from .diagnostics import Diagnostic, has_errors
 from .load import Review, load_review
@@ -33,9 +34,9 @@ def site_url_of(root: Path) -> str:
     return m.group(1) if m else ""
 
 
-def build(root: Path, templates: Path, site_url: str | None = None) -> Build:
+def build(root: Path, templates: Path, site_url: str | None = None, cache: ParseCache | None = None) -> Build:
     """Load and check the review; render it only if no error was found."""
-    review, diags = load_review(root)
+    review, diags = load_review(root, cache=cache)
     diagnostics = check_review(review, diags)
     result = Build(review, diagnostics, as_of=as_of(review))
     if has_errors(diagnostics):

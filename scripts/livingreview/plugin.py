@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .cache import MEMORY
 from .pipeline import Build, build
 
 log = logging.getLogger("mkdocs.plugins.livingreview")
@@ -43,7 +44,9 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Runs before MkDocs cleans site_dir: raising here leaves the old site intact.
         try:
-            result = build(self.root, self.root / self.config.templates, config.site_url or "")
+            MEMORY.load(self.root)  # entries already in memory (mkdocs serve) take precedence
+            result = build(self.root, self.root / self.config.templates, config.site_url or "", cache=MEMORY)
+            MEMORY.save(self.root)
         except Exception as exc:  # a bug in the tool must still not show a traceback
             raise PluginError(f"livingreview: internal error: {exc!r}") from exc
         errors = [d for d in result.diagnostics if d.severity == "error"]

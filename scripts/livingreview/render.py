@@ -317,7 +317,7 @@ class Renderer:
                     "anchor": anchor(ref.key),
                     "key": ref.key,
                     "html": format_html(ref),
-                    "cited_on": [(title, relative_url("bibliography.md", p)) for p, title in pages],
+                    "cited_on": [(title, md_link("bibliography.md", p)) for p, title in pages],
                 }
             )
         return self.template("bibliography.md.jinja", entries=entries)

@@ -88,7 +88,7 @@ def atom_feed(renderer: Renderer, site_url: str) -> str:
             "  <entry>",
             f"    <title>{xml_escape(u.trial.name)}: {xml_escape(_first_sentence(u.summary))}</title>",
             f"    <id>{xml_escape(entry_id)}</id>",
-            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
             f"    <updated>{_stamp(u.date)}</updated>",
             f'    <summary type="text">{xml_escape(u.summary)}</summary>',
             "  </entry>",
@@ -186,8 +186,7 @@ def cite_this_page(renderer: Renderer, trial: Trial, site_url: str) -> dict[str,
     authors = _authors(renderer)
     updated = max([trial.verified, *(c.date for c in trial.history)])
     text = (
-        f"{authors}. {trial.name}. In: {title}. Version {version}. "
-        f"Updated {updated.isoformat()}. Available from: {url}"
+        f"{authors}. {trial.name}. In: {title}. Version {version}. Updated {updated.isoformat()}. Available from: {url}"
     )
     key = re.sub(r"[^a-z0-9]", "", trial.id.lower())
     bibtex = "\n".join(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from . import forest
-from .citations import Citer, relative_url
+from .citations import Citer, escape_inline, md_link, relative_url
 from .cite import CiteItem
 from .display import POPULATION, n_of_n, value_text
 from .flows import outgoing, outline_order, svg
@@ -43,7 +43,9 @@ def _report_line(r: Result, renderer: Renderer) -> str:
 
 def _cell_html(cell: Cell, renderer: Renderer, citer: Citer, page: str) -> Markup:
     if cell.field_text:
-        return Markup('<td data-sort="{}">{}</td>').format(cell.field_text.lower(), cell.field_text)
+        return Markup('<td data-sort="{}" markdown="span">{}</td>').format(
+            cell.field_text.lower(), escape_inline(cell.field_text)
+        )
     if not cell.reports:
         return Markup('<td class="lr-nr" data-sort="">not reported</td>')
     keys = list(dict.fromkeys(r.source.ref for r in cell.reports))
@@ -61,7 +63,9 @@ def _cell_html(cell: Cell, renderer: Renderer, citer: Citer, page: str) -> Marku
     else:
         marker = Markup("")
     cls = ' class="lr-cell-differs"' if cell.differs else ""
-    return Markup('<td data-sort="{}"{}>{}{} {}</td>').format(sort, Markup(cls), marker, cell.text, cites)
+    return Markup('<td data-sort="{}"{} markdown="span">{}{} {}</td>').format(
+        sort, Markup(cls), marker, escape_inline(cell.text), cites
+    )
 
 
 def table_html(view: TableView, renderer: Renderer, citer: Citer, page: str) -> list[dict[str, Any]]:
@@ -69,28 +73,26 @@ def table_html(view: TableView, renderer: Renderer, citer: Citer, page: str) -> 
     for g in view.groups:
         head = [Markup('<th scope="col">Study</th>')]
         for i, col in enumerate(view.columns):
-            label: Markup | str = col.label
+            label: Markup = escape_inline(col.label)
             if col.endpoint:
-                label = Markup('<a href="{}">{}</a>').format(
-                    relative_url(page, "endpoints.md", col.endpoint.id), col.label
-                )
+                label = Markup("[{}]({})").format(label, md_link(page, "endpoints.md", col.endpoint.id))
             note = (
                 Markup(' <a class="lr-colnote" href="#note-{}" title="{}">†</a>').format(i + 1, " ".join(col.notes))
                 if col.notes
                 else ""
             )
             method = "" if col.column.field else ' data-sort-method="number"'
-            head.append(Markup('<th scope="col"{}>{}{}</th>').format(Markup(method), label, note))
+            head.append(Markup('<th scope="col"{} markdown="span">{}{}</th>').format(Markup(method), label, note))
         rows = []
         for row in g.rows:
-            link = relative_url(page, f"studies/{row.trial.id}.md")
+            link = md_link(page, f"studies/{row.trial.id}.md")
             cells = [
-                Markup('<th scope="row" data-sort="{}"><a href="{}">{}</a></th>').format(
-                    row.trial.name.lower(), link, row.trial.name
+                Markup('<th scope="row" data-sort="{}" markdown="span">[{}]({})</th>').format(
+                    row.trial.name.lower(), escape_inline(row.trial.name), link
                 )
             ]
             cells += [_cell_html(c, renderer, citer, page) for c in row.cells]
-            rows.append(Markup("<tr>{}</tr>").format(Markup("").join(cells)))
+            rows.append(Markup('<tr markdown="1">{}</tr>').format(Markup("").join(cells)))
         groups.append({"label": g.label, "head": Markup("").join(head), "rows": rows})
     return groups
 
@@ -138,10 +140,10 @@ def plots_page(renderer: Renderer) -> str:
         table = [
             {
                 "name": r.trial.name,
-                "link": f"studies/{r.trial.id}.md",
+                "link": md_link("plots.md", f"studies/{r.trial.id}.md"),
                 "value": value_text(r.result, endpoint),
-                "counts": f"{r.n}/{r.total}",
-                "ci": f"{forest.pct(r.low)}–{forest.pct(r.high)}%",
+                "counts": f"{r.n}/{r.total}" if r.n is not None else "",
+                "ci": f"{forest.pct(r.low)}–{forest.pct(r.high)}%" if r.low is not None and r.high is not None else "",
                 "derived": r.derived,
                 "cite": citer.key(r.result.source.ref),
             }
@@ -164,7 +166,7 @@ def render_flowchart(renderer: Renderer, flow: Flowchart) -> str:
     for nid in order:
         node = flow.nodes[nid]
         records = [
-            (renderer.review.trials[r].name, relative_url(page, f"studies/{r}.md"))
+            (renderer.review.trials[r].name, relative_url(page, f"studies/{r}.md"), md_link(page, f"studies/{r}.md"))
             for r in node.records
             if r in renderer.review.trials
         ]
@@ -189,7 +191,7 @@ def render_flowchart(renderer: Renderer, flow: Flowchart) -> str:
                 "step": s["number"],
                 "branches": [{"label": label, "to": to} for label, _, to in s["branches"]],
                 "evidence": str(s["cite"]),
-                "records": [{"name": n, "url": u} for n, u in s["records"]],
+                "records": [{"name": n, "url": u} for n, u, _ in s["records"]],
             }
             for s in steps
         },

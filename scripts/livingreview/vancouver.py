@@ -109,9 +109,14 @@ def format_text(ref: Reference) -> str:
     return " ".join(p for p in parts if p.strip(". "))
 
 
+def md_safe(text: str) -> Markup:
+    """Text that reads the same as HTML and as Markdown: tags escaped, emphasis and links neutral."""
+    return Markup(re.sub(r"[\\`*_\[\]|#]", lambda m: f"&#{ord(m.group(0))};", str(escape(text))))
+
+
 def format_html(ref: Reference) -> Markup:
     """The reference with its DOI / PubMed / registry links."""
-    text = escape(format_text(ref))
+    text = md_safe(format_text(ref))
     link_html = Markup(" ").join(
         Markup('<a href="{}" class="lr-reflink">{}</a>').format(url, label) for label, url in links(ref)
     )

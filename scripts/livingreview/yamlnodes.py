@@ -20,7 +20,10 @@ from .where import Mark
 
 NULL_TAG = "tag:yaml.org,2002:null"
 
-_yaml = YAML(typ="safe", pure=True)
+#: libyaml through ruamel.yaml.clib when installed (ten times faster), else pure Python.
+_fast = YAML(typ="safe")
+#: The pure-Python composer words syntax errors the way the messages below expect.
+_pure = YAML(typ="safe", pure=True)
 
 
 def mark_of(file: str, node: Node) -> Mark:
@@ -98,7 +101,24 @@ def compose(text: str, file: str, diags: Diagnostics) -> Node | None:
         diags.add("LR104", Mark(file, *tab), "tab used for indentation", "indent with spaces")
         return None
     try:
-        node: Node | None = _yaml.compose(io.StringIO(text))
+        node: Node | None = _fast.compose(io.StringIO(text))
+    except (YAMLError, ValueError, UnicodeError):  # libyaml's wording differs; ask the pure parser
+        node = _compose_pure(text, file, diags)
+        if node is None:
+            return None
+    except RecursionError:
+        diags.add("LR101", Mark(file, 1, 1), "the document is nested too deeply")
+        return None
+    if node is None or (isinstance(node, ScalarNode) and node.tag == NULL_TAG):
+        diags.add("LR102", Mark(file, 1, 1), "the file holds no data", "fill it in or delete it")
+        return None
+    return node
+
+
+def _compose_pure(text: str, file: str, diags: Diagnostics) -> Node | None:
+    """Compose again in pure Python, for its exact error (or its result, should it succeed)."""
+    try:
+        node: Node | None = _pure.compose(io.StringIO(text))
     except MarkedYAMLError as exc:
         diags.add("LR101", *(_unclosed_quote(text, file, exc) or _describe(exc, file)))
         return None
@@ -107,9 +127,6 @@ def compose(text: str, file: str, diags: Diagnostics) -> Node | None:
         return None
     except RecursionError:
         diags.add("LR101", Mark(file, 1, 1), "the document is nested too deeply")
-        return None
-    if node is None or (isinstance(node, ScalarNode) and node.tag == NULL_TAG):
-        diags.add("LR102", Mark(file, 1, 1), "the file holds no data", "fill it in or delete it")
         return None
     return node
 

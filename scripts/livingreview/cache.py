@@ -1,0 +1,113 @@
+"""Parse each source file once: results are kept by path, size and modification time.
+
+Two layers share one format. In memory, for the life of the process, so that
+``mkdocs serve`` re-parses only the file an editor touched. On disk
+(``.livingreview-cache/``), so that a second ``livingreview check`` with nothing
+changed reads pickles instead of parsing YAML and BibTeX again. Diagnostics are
+cached raw (before severity levels apply) and replayed, so a cached file reports
+exactly what a fresh parse would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .diagnostics import Diagnostics
+from .where import Mark
+
+CACHE_DIR = ".livingreview-cache"
+#: Bump when the model or a parser changes how files turn into objects.
+FORMAT = f"{__version__}-1"
+
+RawDiagnostic = tuple[str, Mark, str, str, str]
+
+
+class Recorder(Diagnostics):
+    """Collects diagnostics raw, for caching; levels are applied when replayed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw: list[RawDiagnostic] = []
+
+    def add(self, code: str, at: Mark, message: str, hint: str = "", subject: str = "") -> None:
+        self.raw.append((code, at, message, hint, subject))
+
+
+@dataclass
+class Entry:
+    stamp: tuple[int, int]
+    value: Any
+    diagnostics: list[RawDiagnostic] = field(default_factory=list)
+
+
+def stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size)
+
+
+class ParseCache:
+    """Parsed files by absolute path; a stale or missing entry means "parse again"."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self.parsed = 0
+        self.reused = 0
+
+    def get(self, path: Path, parse: Callable[[Diagnostics], Any], diags: Diagnostics) -> Any:
+        key = str(path)
+        current = stamp(path)
+        entry = self.entries.get(key)
+        if entry is None or entry.stamp != current:
+            recorder = Recorder()
+            entry = Entry(current, parse(recorder), recorder.raw)
+            self.entries[key] = entry
+            self.parsed += 1
+        else:
+            self.reused += 1
+        for raw in entry.diagnostics:
+            diags.add(*raw)
+        return entry.value
+
+    # ------------------------------------------------------------------ disk
+
+    @staticmethod
+    def _file(root: Path) -> Path:
+        digest = hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}".encode()).hexdigest()[:12]
+        return root / CACHE_DIR / f"parse-{digest}.pickle"
+
+    def load(self, root: Path) -> None:
+        path = self._file(root)
+        try:
+            with path.open("rb") as fh:
+                data = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return
+        if isinstance(data, dict):
+            for key, entry in data.items():
+                self.entries.setdefault(key, entry)
+
+    def save(self, root: Path) -> None:
+        path = self._file(root)
+        live = {k: e for k, e in self.entries.items() if k.startswith(str(root)) and os.path.exists(k)}
+        try:
+            path.parent.mkdir(exist_ok=True)
+            (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            tmp = path.with_suffix(".tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(live, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only checkout simply goes without a cache
+
+
+#: One cache per process: the MkDocs plugin is re-created on every rebuild of
+#: ``mkdocs serve``, the parsed files must outlive it.
+MEMORY = ParseCache()
