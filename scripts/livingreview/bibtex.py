@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +42,7 @@ REQUIRED: dict[str, list[str]] = {
     "unpublished": ["author", "title", "year"],
 }
 
+_BRACE = re.compile(r"[{}]")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID = re.compile(r"^\d{1,8}$")
 
@@ -79,7 +81,7 @@ def parse_bib(text: str, file: str, diags: Diagnostics) -> list[Reference]:
             key = _head_key(lines, line)
             diags.add("LR300", at, message, hint, subject=key)
             if key:  # keep the key known, so citations of it do not cascade into errors
-                refs.append(Reference(key, "misc", {}, [], False, Where(at), block.raw or "", broken=True))
+                refs.append(Reference(key, "misc", {}, Where.at(at), block.raw or "", broken=True))
         elif isinstance(block, bm.Entry):
             ref = _entry(block, lines, file, strings, diags)
             if ref is not None:
@@ -123,7 +125,7 @@ def _entry(
 ) -> Reference | None:
     first_line = block.start_line or 0
     start = Mark(file, first_line + 1, _col(lines, first_line, "@"))
-    where = Where(start)
+    where = Where.at(start)
     fields: dict[str, str] = {}
     key = block.key
     if not re.match(CITE_KEY, key):
@@ -139,7 +141,7 @@ def _entry(
         name = f.key.lower()
         line0 = f.start_line if f.start_line is not None else (block.start_line or 0)
         at = Mark(file, line0 + 1, _col(lines, line0, f.key))
-        where.keys[name] = at
+        where.keys[name] = (at.line, at.col)
         trailing = _trailing(str(f.value))
         if trailing:
             diags.add(
@@ -164,8 +166,7 @@ def _entry(
             fields[name] = str(f.value).strip()
             continue
         fields[name] = decode(value) if name not in ("doi", "url", "pmid", "nct", "eprint") else value.strip()
-    authors, et_al = split_authors(fields.get("author", ""))
-    return Reference(key, block.entry_type.lower(), fields, authors, et_al, where, block.raw or "", broken)
+    return Reference(key, block.entry_type.lower(), fields, where, block.raw or "", broken)
 
 
 def _col(lines: list[str], line0: int, needle: str) -> int:
@@ -186,17 +187,14 @@ def _trailing(raw: str) -> str:
     raw = raw.strip()
     if raw[:1] not in '{"' or "#" in raw:
         return ""
-    close = "}" if raw[0] == "{" else '"'
+    if raw[0] == '"':
+        end = raw.find('"', 1)
+        return raw[end + 1 :].strip() if end > 0 else ""
     depth = 0
-    for i, ch in enumerate(raw):
-        if raw[0] == "{":
-            depth += ch == "{"
-            depth -= ch == "}"
-            done = depth == 0
-        else:
-            done = i > 0 and ch == close
-        if done:
-            return raw[i + 1 :].strip()
+    for m in _BRACE.finditer(raw):  # visits braces only, not every character
+        depth += 1 if m.group(0) == "{" else -1
+        if depth == 0:
+            return raw[m.end() :].strip()
     return ""
 
 
@@ -217,6 +215,8 @@ def _resolve(raw: str, strings: dict[str, str]) -> str | None:
 
 
 def _split_concat(raw: str) -> list[str]:
+    if "#" not in raw:
+        return [raw] if raw.strip() else [""]
     parts: list[str] = []
     current: list[str] = []
     depth, quote = 0, False
@@ -243,10 +243,68 @@ def _latex() -> object:
     return LatexNodes2Text(math_mode="text")
 
 
+_ACCENT = re.compile(r"""\\([`'^"~=.])\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))""")
+_LETTER_ACCENT = re.compile(r"\\([cvuHkr])(?:\s*\{\s*([A-Za-z])\s*\}|\s+([A-Za-z]))")
+_SYMBOL = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i)(?![A-Za-z])\s*(?:\{\})?")
+_ESCAPED = re.compile(r"\\([&%$#_{}])")
+_STYLE = re.compile(r"\\(?:textit|textbf|emph|textrm|textsc|textup|mathrm)\s*\{([^{}\\]*)\}")
+_COMBINING = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "c": "\u0327",
+    "v": "\u030c",
+    "u": "\u0306",
+    "H": "\u030b",
+    "k": "\u0328",
+    "r": "\u030a",
+}
+_SYMBOLS = {
+    "ss": "ß",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "o": "ø",
+    "O": "Ø",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+}
+
+
+def _simple_latex(value: str) -> str | None:
+    """The common LaTeX of bibliographies (accents, a few letters, escapes, font
+    commands) without a full LaTeX parser; None when anything else is left."""
+    text = _STYLE.sub(r"\1", value)
+    text = _ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _COMBINING[m.group(1)], text)
+    text = _LETTER_ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _COMBINING[m.group(1)], text)
+    text = _SYMBOL.sub(lambda m: _SYMBOLS[m.group(1)], text)
+    text = _ESCAPED.sub(lambda m: "\x00" + m.group(1), text)
+    if "\\" in text or "$" in text:
+        return None
+    text = text.replace("{", "").replace("}", "").replace("\x00", "")
+    text = text.replace("---", "\u2014").replace("--", "\u2013")
+    return unicodedata.normalize("NFC", text)
+
+
+@cache
 def decode(value: str) -> str:
-    """LaTeX to Unicode text; only pays for the decoder when there is markup."""
+    """LaTeX to Unicode text.
+
+    Most fields have no markup; most markup is accents, handled by
+    :func:`_simple_latex`; only what is left goes to pylatexenc, whose full parser
+    costs about a millisecond a field. Cached: names and journals repeat.
+    """
     if "\\" in value or "$" in value:
-        value = _latex().latex_to_text(value)  # type: ignore[attr-defined]
+        simple = _simple_latex(value)
+        value = simple if simple is not None else _latex().latex_to_text(value)  # type: ignore[attr-defined]
     elif "{" in value:
         value = value.replace("{", "").replace("}", "")
     return " ".join(value.split())

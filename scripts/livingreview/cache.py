@@ -10,11 +10,15 @@ exactly what a fresh parse would.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
 import os
 import pickle
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +80,27 @@ class ParseCache:
             diags.add(*raw)
         return entry.value
 
+    def prefetch(self, jobs: list[tuple[Path, Callable[[Diagnostics], Any]]], workers: int | None = None) -> None:
+        """Parse, in parallel, every job whose file is not cached yet.
+
+        Worth it only for many files (a cold check of a large review): processes cost
+        tens of milliseconds to start and their results must be pickled back.
+        """
+        todo = [(p, f) for p, f in jobs if (e := self.entries.get(str(p))) is None or e.stamp != stamp(p)]
+        workers = workers or os.cpu_count() or 1
+        if workers < 2 or len(todo) < PARALLEL_FROM:
+            return
+        todo.sort(key=lambda job: -job[0].stat().st_size)  # the big BibTeX files start first
+        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                chunk = max(1, len(todo) // (workers * 8))
+                for (path, _), entry in zip(todo, pool.map(_parse_job, todo, chunksize=chunk), strict=True):
+                    self.entries[str(path)] = entry
+                    self.parsed += 1
+        except (OSError, RuntimeError, pickle.PicklingError):
+            return  # no processes here (a sandbox, a frozen app): parse one by one instead
+
     # ------------------------------------------------------------------ disk
 
     @staticmethod
@@ -86,7 +111,7 @@ class ParseCache:
     def load(self, root: Path) -> None:
         path = self._file(root)
         try:
-            with path.open("rb") as fh:
+            with path.open("rb") as fh, paused_gc():
                 data = pickle.load(fh)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
             return
@@ -106,6 +131,31 @@ class ParseCache:
             tmp.replace(path)
         except OSError:
             pass  # a read-only checkout simply goes without a cache
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Build a large object graph without the cyclic garbage collector scanning it
+    again and again: loading a review creates millions of objects and no cycles, and
+    pausing the collector makes loading and unpickling several times faster."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+#: Below this many files to parse, one process is faster than a pool.
+PARALLEL_FROM = 200
+
+
+def _parse_job(job: tuple[Path, Callable[[Diagnostics], Any]]) -> Entry:
+    path, parse = job
+    current = stamp(path)
+    recorder = Recorder()
+    return Entry(current, parse(recorder), recorder.raw)
 
 
 #: One cache per process: the MkDocs plugin is re-created on every rebuild of

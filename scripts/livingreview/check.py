@@ -11,16 +11,18 @@ import datetime as dt
 import difflib
 import os
 import re
+import typing
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from . import cite
 from .bibtex import DOI, PMID, REQUIRED
 from .compare import disagreements
-from .convert import PLACEHOLDER
+from .convert import PLACEHOLDER, hints
 from .diagnostics import Diagnostic, Diagnostics
 from .load import Review
-from .model import Result, Trial
+from .model import Result, Trial, dataclass_fields, yaml_key
 from .where import Mark, Where
 
 REGISTRY = re.compile(
@@ -172,6 +174,8 @@ def check_text(
     review: Review, text: str, at: Mark, diags: Diagnostics, subject: str = "", exact: bool = False
 ) -> set[str]:
     """Citations in Markdown text; ``exact`` means the text starts at line 1 of the file."""
+    if "@" not in text:
+        return set()
     good, bad = cite.scan(text)
     keys: set[str] = set()
 
@@ -187,21 +191,46 @@ def check_text(
     return keys
 
 
-def _text_fields(obj: object) -> Iterator[tuple[str, Where, str]]:
+TEXT_FIELDS = ("summary", "note", "notes", "slip", "description", "detail")
+
+
+_TextPlan = tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]
+_TEXT_PLANS: dict[type, _TextPlan] = {}
+
+
+def _text_plan(cls: type) -> _TextPlan:
+    """For a model class: its free-text fields (attribute, YAML key), and the fields
+    holding one nested record or a list of them; worked out once per class."""
+    if cls not in _TEXT_PLANS:
+        texts, one, many = [], [], []
+        types = hints(cls)
+        for f in dataclass_fields(cls):
+            tp = types[f.name]
+            inner = [a for a in typing.get_args(tp) if a is not type(None)] or [tp]
+            if f.name in TEXT_FIELDS:
+                texts.append((f.name, yaml_key(f)))
+            elif typing.get_origin(tp) is list and dataclasses.is_dataclass(typing.get_args(tp)[0]):
+                many.append(f.name)
+            elif any(isinstance(a, type) and dataclasses.is_dataclass(a) for a in inner):
+                one.append(f.name)
+        _TEXT_PLANS[cls] = (tuple(texts), tuple(one), tuple(many))
+    return _TEXT_PLANS[cls]
+
+
+def _text_fields(obj: Any) -> Iterator[tuple[str, Where, str]]:
     """(text, where, key) for every free-text field of a record, nested ones included."""
-    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
-        if f.metadata.get("internal"):
-            continue
-        value = getattr(obj, f.name)
-        key = f.metadata.get("key") or f.name
-        if isinstance(value, str) and f.name in ("summary", "note", "notes", "slip", "description"):
-            yield value, obj.where, key  # type: ignore[attr-defined]
-        elif dataclasses.is_dataclass(value):
+    texts, one, many = _text_plan(type(obj))
+    for name, key in texts:
+        value = getattr(obj, name)
+        if value:
+            yield value, obj.where, key
+    for name in one:
+        value = getattr(obj, name)
+        if value is not None:
             yield from _text_fields(value)
-        elif isinstance(value, list):
-            for item in value:
-                if dataclasses.is_dataclass(item):
-                    yield from _text_fields(item)
+    for name in many:
+        for item in getattr(obj, name):
+            yield from _text_fields(item)
 
 
 def _check_trial_citations(review: Review, trial: Trial, diags: Diagnostics) -> set[str]:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cache import ParseCache
+from .cache import ParseCache, paused_gc
 from .check import check_review
 from .diagnostics import has_errors, to_json
 from .load import load_review
@@ -40,8 +40,9 @@ def _cache(args: argparse.Namespace, root: Path) -> ParseCache | None:
 def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
     cache = _cache(args, root)
-    review, diags = load_review(root, cache=cache)
-    items = check_review(review, diags)
+    with paused_gc():
+        review, diags = load_review(root, cache=cache)
+        items = check_review(review, diags)
     if cache is not None:
         cache.save(root)
     if args.format == "json":

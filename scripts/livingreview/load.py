@@ -7,13 +7,14 @@ plugin both call it, then :func:`livingreview.check.check_review`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .bibtex import read_bib
-from .cache import ParseCache
+from .cache import ParseCache, paused_gc
 from .config import Config, load_config
 from .convert import Converter, Invalid
 from .diagnostics import Diagnostics
@@ -97,6 +98,26 @@ def load_yaml(root: Path, path: Path, cls: type, diags: Diagnostics, *, subject:
     return obj
 
 
+def _yaml_job(root: Path, path: Path, cls: type) -> Callable[[Diagnostics], Any]:
+    """How one content file is parsed: the same function in and out of a worker process."""
+    subject = path.stem if path.parent.name in ("trials", "tables", "flowcharts") else ""
+    return partial(load_yaml, root, path, cls, subject=subject)
+
+
+def _jobs(root: Path) -> list[tuple[Path, Callable[[Diagnostics], Any]]]:
+    """Every file a review is read from, with the function that parses it."""
+    jobs: list[tuple[Path, Callable[[Diagnostics], Any]]] = []
+    singles: tuple[tuple[str, type], ...] = ((ENDPOINTS, EndpointVocabulary), (GLOSSARY, Glossary))
+    for rel_path, cls in singles:
+        if (root / rel_path).is_file():
+            jobs.append((root / rel_path, _yaml_job(root, root / rel_path, cls)))
+    folders: tuple[tuple[str, type], ...] = ((TRIALS, Trial), (TABLES, Table), (FLOWCHARTS, Flowchart))
+    for folder, cls in folders:
+        jobs += [(p, _yaml_job(root, p, cls)) for p in sorted((root / folder).glob("*.yaml"))]
+    jobs += [(p, partial(read_bib, p, rel(root, p))) for p in sorted((root / REFERENCES).glob("*.bib"))]
+    return jobs
+
+
 def load_collection(
     root: Path,
     folder: str,
@@ -109,8 +130,7 @@ def load_collection(
     """Every ``folder/*.yaml`` as ``cls``, keyed by id; the id must equal the file name."""
     cache = cache or ParseCache()
     loaded = [
-        (path, cache.get(path, partial(load_yaml, root, path, cls, subject=path.stem), diags))
-        for path in sorted((root / folder).glob("*.yaml"))
+        (path, cache.get(path, _yaml_job(root, path, cls), diags)) for path in sorted((root / folder).glob("*.yaml"))
     ]
     # Files whose id matches their name claim their id first, so a copied file is the
     # one told about the clash.
@@ -165,17 +185,22 @@ def load_review(
     ``cache`` keeps parsed files between calls (see :mod:`livingreview.cache`); without
     one every file is parsed afresh.
     """
-    cache = cache or ParseCache()
+    with paused_gc():
+        return _load_review(root, diags, cache or ParseCache())
+
+
+def _load_review(root: Path, diags: Diagnostics | None, cache: ParseCache) -> tuple[Review, Diagnostics]:
     root = root.resolve()
     bootstrap = Diagnostics()
     config = load_config(root, bootstrap)
     diags = diags or config.diagnostics()
     diags.extend(bootstrap)
     review = Review(root, config)
+    cache.prefetch(_jobs(root))  # many files not parsed yet: parse them on every core first
 
     vocab_path = root / ENDPOINTS
     if vocab_path.is_file():
-        vocab = cache.get(vocab_path, partial(load_yaml, root, vocab_path, EndpointVocabulary), diags)
+        vocab = cache.get(vocab_path, _yaml_job(root, vocab_path, EndpointVocabulary), diags)
         if vocab is not None:
             review.endpoints = vocab.endpoints
     else:
@@ -183,7 +208,7 @@ def load_review(
 
     glossary_path = root / GLOSSARY
     if glossary_path.is_file():
-        glossary = cache.get(glossary_path, partial(load_yaml, root, glossary_path, Glossary), diags)
+        glossary = cache.get(glossary_path, _yaml_job(root, glossary_path, Glossary), diags)
         if glossary is not None:
             review.glossary = glossary.entries
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -356,9 +357,6 @@ class Reference:
     key: str
     entry_type: str
     fields: dict[str, str]
-    authors: list[str]
-    #: True when the author list ends with "and others".
-    et_al: bool
     where: Where
     #: The entry as written, for the downloadable bibliography.
     raw: str = ""
@@ -368,6 +366,24 @@ class Reference:
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
+
+    @functools.cached_property
+    def _names(self) -> tuple[list[str], bool]:
+        # Parsed on first use: checking never needs names, and parsing them is a
+        # tenth of the cost of reading a large bibliography.
+        from .bibtex import split_authors
+
+        return split_authors(self.get("author"))
+
+    @property
+    def authors(self) -> list[str]:
+        """Authors in Vancouver form ("Maude SL")."""
+        return self._names[0]
+
+    @property
+    def et_al(self) -> bool:
+        """True when the author list ends with "and others"."""
+        return self._names[1]
 
     @property
     def year(self) -> str:

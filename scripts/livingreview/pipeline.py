@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import ParseCache
+from .cache import ParseCache, paused_gc
 from .check import as_of, check_review
 from .diagnostics import Diagnostic, has_errors
 from .load import Review, load_review
@@ -36,6 +36,11 @@ def site_url_of(root: Path) -> str:
 
 def build(root: Path, templates: Path, site_url: str | None = None, cache: ParseCache | None = None) -> Build:
     """Load and check the review; render it only if no error was found."""
+    with paused_gc():
+        return _build(root, templates, site_url, cache)
+
+
+def _build(root: Path, templates: Path, site_url: str | None, cache: ParseCache | None) -> Build:
     review, diags = load_review(root, cache=cache)
     diagnostics = check_review(review, diags)
     result = Build(review, diagnostics, as_of=as_of(review))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+#: (line, column), counting from 1. Plain tuples: a large review holds millions of
+#: positions, and plain tuples are the cheapest to create, keep and cache.
+Pos = tuple[int, int]
 
 
-@dataclass(frozen=True, order=True)
-class Mark:
+class Mark(NamedTuple):
     """A position in a file; line and column count from 1, as editors do."""
 
     file: str
@@ -23,28 +27,35 @@ class Mark:
 class Where:
     """Where a mapping and each of its keys and values stand in the source."""
 
-    start: Mark
-    keys: dict[str, Mark] = field(default_factory=dict)
-    values: dict[str, Mark] = field(default_factory=dict)
-    items: dict[str, list[Mark]] = field(default_factory=dict)
+    file: str
+    pos: Pos = (0, 0)
+    keys: dict[str, Pos] = field(default_factory=dict)
+    values: dict[str, Pos] = field(default_factory=dict)
+    items: dict[str, list[Pos]] = field(default_factory=dict)
+
+    @classmethod
+    def at(cls, mark: Mark) -> Where:
+        return cls(mark.file, (mark.line, mark.col))
 
     @classmethod
     def nowhere(cls) -> Where:
-        return cls(Mark("<unknown>"))
+        return cls("<unknown>")
 
     @property
-    def file(self) -> str:
-        return self.start.file
+    def start(self) -> Mark:
+        return Mark(self.file, *self.pos)
 
     def key(self, name: str) -> Mark:
         """Position of a key, or of the mapping when the key is absent."""
-        return self.keys.get(name, self.start)
+        pos = self.keys.get(name)
+        return Mark(self.file, *pos) if pos else self.start
 
     def value(self, name: str) -> Mark:
         """Position of a key's value, falling back to the key, then the mapping."""
-        return self.values.get(name) or self.key(name)
+        pos = self.values.get(name)
+        return Mark(self.file, *pos) if pos else self.key(name)
 
     def item(self, name: str, index: int) -> Mark:
         """Position of one item of a list-valued key."""
         marks = self.items.get(name, [])
-        return marks[index] if index < len(marks) else self.value(name)
+        return Mark(self.file, *marks[index]) if index < len(marks) else self.value(name)

@@ -9,21 +9,92 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from .diagnostics import Diagnostics
 from .where import Mark
 
 NULL_TAG = "tag:yaml.org,2002:null"
 
+
+class _Resolver(VersionedResolver):
+    """Leaves every plain scalar untyped (``str``): the converter types it by the field
+    that receives it, with the YAML 1.2 core rules in :func:`kind`. ruamel's own
+    resolver works out the YAML version and runs its regular expressions for every
+    scalar, which at scale costs more than reading the file."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            return self.DEFAULT_SCALAR_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
+
+def _loader(pure: bool) -> YAML:
+    yaml = YAML(typ="safe", pure=pure)
+    yaml.Resolver = _Resolver
+    return yaml
+
+
 #: libyaml through ruamel.yaml.clib when installed (ten times faster), else pure Python.
-_fast = YAML(typ="safe")
+_fast = _loader(pure=False)
 #: The pure-Python composer words syntax errors the way the messages below expect.
-_pure = YAML(typ="safe", pure=True)
+_pure = _loader(pure=True)
+
+STR_TAG = "tag:yaml.org,2002:str"
+_INT = re.compile(r"^[-+]?[0-9][0-9_]*$|^0o[0-7_]+$|^0x[0-9a-fA-F_]+$")
+_FLOAT = re.compile(
+    r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
+)
+_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$")
+
+
+def tag_of(node: Node) -> str:
+    """A node's tag as text, without rebuilding it on every access."""
+    ctag = node.ctag
+    if ctag is None:
+        return ""
+    if ctag.handle is None and isinstance(ctag.suffix, str):
+        return ctag.suffix
+    return str(ctag)
+
+
+@lru_cache(maxsize=4096)
+def _plain_kind(value: str) -> str:
+    if value in ("", "~", "null", "Null", "NULL"):
+        return "null"
+    if value in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return "bool"
+    if _INT.match(value):
+        return "int"
+    if _FLOAT.match(value):
+        return "float"
+    if _TIMESTAMP.match(value):
+        return "timestamp"
+    return "str"
+
+
+def kind(node: Node) -> str:
+    """What a node holds, by YAML 1.2's core schema: map, seq, null, bool, int, float,
+    timestamp or str. Quoted and block scalars are always text; explicit tags win."""
+    if isinstance(node, MappingNode):
+        return "map"
+    if isinstance(node, SequenceNode):
+        return "seq"
+    tag = tag_of(node)
+    if tag != STR_TAG:
+        return tag.rsplit(":", 1)[-1] or "str"
+    if getattr(node, "style", None):  # quoted or block: libyaml says '' for plain, pure Python None
+        return "str"
+    return _plain_kind(str(node.value))
 
 
 def mark_of(file: str, node: Node) -> Mark:
@@ -109,7 +180,7 @@ def compose(text: str, file: str, diags: Diagnostics) -> Node | None:
     except RecursionError:
         diags.add("LR101", Mark(file, 1, 1), "the document is nested too deeply")
         return None
-    if node is None or (isinstance(node, ScalarNode) and node.tag == NULL_TAG):
+    if node is None or (isinstance(node, ScalarNode) and kind(node) == "null"):
         diags.add("LR102", Mark(file, 1, 1), "the file holds no data", "fill it in or delete it")
         return None
     return node
@@ -196,9 +267,9 @@ def describe_node(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    tag = (node.tag or "").rsplit(":", 1)[-1]
-    kind = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "null": "empty"}
+    tag = kind(node)
+    words = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "null": "empty"}
     value = str(node.value)
     if len(value) > 40:
         value = value[:37] + "..."
-    return f"{kind.get(tag, tag)} '{value}'" if tag != "null" else "empty"
+    return f"{words.get(tag, tag)} '{value}'" if tag != "null" else "empty"
