@@ -128,3 +128,22 @@ def test_the_pages_are_in_the_navigation_or_linked(files: dict[str, str | bytes]
 def test_site_version_is_shown(files: dict[str, str | bytes]) -> None:
     home = files["index.md"]
     assert isinstance(home, str) and "Version 0.1.0" in home
+
+
+def test_the_editors_guide_is_contributing_part_one_with_every_field(files: dict[str, str | bytes]) -> None:
+    guide = files["guide.md"]
+    assert isinstance(guide, str)
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    part1 = contributing.split("\n## Part 2", 1)[0]
+    first_step = next(line for line in part1.splitlines() if line.startswith("1. "))
+    assert first_step in guide  # the editors' steps, word for word
+    assert "Part 2" not in guide and "### Set up and run" not in guide  # nothing of the developers' part
+    # Links to the published site become links between pages, so they work offline too.
+    assert "](endpoints.md)" in guide and "cart-ball.github.io" not in guide
+    # The field reference is generated from the model: every field of a study is listed.
+    from livingreview.model import Trial, dataclass_fields, yaml_key
+
+    for f in dataclass_fields(Trial):
+        assert f"| `{yaml_key(f)}` |" in guide, f.name
+    assert "| `where` |" not in guide  # internal bookkeeping is not a field editors write
+    assert "guide.md" in (REPO / "mkdocs.yml").read_text(encoding="utf-8")

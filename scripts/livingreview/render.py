@@ -332,7 +332,14 @@ class Renderer:
     # ------------------------------------------------------------------ the whole site
 
     def render(self) -> dict[str, str | bytes]:
-        from .render_reader import abbreviations, atom_feed, browse_pages, glossary_page, whats_new_page
+        from .render_reader import (
+            abbreviations,
+            atom_feed,
+            browse_pages,
+            glossary_page,
+            guide_page,
+            whats_new_page,
+        )
         from .render_tables import flowcharts_index, plots_page, render_flowchart, render_table, tables_index
 
         out: dict[str, str | bytes] = {}
@@ -359,6 +366,9 @@ class Renderer:
             columns=CSV_COLUMNS,
         )
         out["glossary.md"] = glossary_page(self)
+        guide = guide_page(self)
+        if guide is not None:
+            out["guide.md"] = guide
         out["whats-new.md"] = whats_new_page(self)
         out["feed.xml"] = atom_feed(self, self.site_url)
         out.update(browse_pages(self))

@@ -210,3 +210,58 @@ def cite_this_page(renderer: Renderer, trial: Trial, site_url: str) -> dict[str,
         "citation_public_url": url,
     }
     return {"text": text, "bibtex": bibtex, "meta": meta}
+
+
+# --------------------------------------------------------------------------- editors' guide
+
+
+def field_reference() -> list[dict[str, Any]]:
+    """Every field of a study record, from the model's own metadata."""
+    import dataclasses as dc
+    import types
+    import typing
+
+    from .convert import hints
+    from .model import Change, Construct, Design, Population, Product, Result, Source, dataclass_fields, yaml_key
+
+    def kind(tp: Any) -> str:
+        origin = typing.get_origin(tp)
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if origin is typing.Literal:
+            return "one of: " + ", ".join(f"`{a}`" for a in typing.get_args(tp))
+        if origin in (typing.Union, types.UnionType):
+            return " or ".join(kind(a) for a in args)
+        if origin is list:
+            return f"list of {kind(args[0])}"
+        if isinstance(tp, type) and dc.is_dataclass(tp):
+            return tp.__name__.lower()
+        names = {str: "text", int: "whole number", float: "number", bool: "true/false", dt.date: "date (YYYY-MM-DD)"}
+        return names.get(tp, getattr(tp, "__name__", str(tp)))
+
+    out = []
+    for cls in (Trial, Product, Construct, Design, Population, Change, Result, Source):
+        rows = []
+        for f in dataclass_fields(cls):
+            required = f.default is dc.MISSING and f.default_factory is dc.MISSING
+            rows.append((yaml_key(f), kind(hints(cls)[f.name]), required, f.metadata["doc"]))
+        out.append({"name": cls.__name__.lower(), "doc": (cls.__doc__ or "").strip().splitlines()[0], "fields": rows})
+    return out
+
+
+def guide_page(renderer: Renderer) -> str | None:
+    """Part 1 of CONTRIBUTING.md, the editors' guide, as a page of the site."""
+    path = renderer.review.root / "CONTRIBUTING.md"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    part1 = text.split("\n## Part 2", 1)[0]
+    body = part1.split("\n## Part 1", 1)[1] if "\n## Part 1" in part1 else part1
+    body = "\n".join(body.splitlines()[1:])  # the part's own heading becomes the page title
+    base = renderer.site_url.rstrip("/") + "/"
+    body = re.sub(
+        re.escape(base) + r"([a-z0-9/-]*?)/?(#[\w-]+)?\)",
+        lambda m: f"{m.group(1) or 'index'}.md{m.group(2) or ''})",
+        body,
+    )
+    body = re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) - 1) + " ", body, flags=re.M)
+    return renderer.template("guide.md.jinja", body=body, fields=field_reference())
