@@ -24,25 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .diagnostics import Diagnostics
-from .where import Mark
+from .diagnostics import Diagnostics, RawDiagnostic, Recorder
+from .memo import Memo
 
 CACHE_DIR = ".livingreview-cache"
 #: Bump when the model or a parser changes how files turn into objects.
 FORMAT = f"{__version__}-1"
-
-RawDiagnostic = tuple[str, Mark, str, str, str]
-
-
-class Recorder(Diagnostics):
-    """Collects diagnostics raw, for caching; levels are applied when replayed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.raw: list[RawDiagnostic] = []
-
-    def add(self, code: str, at: Mark, message: str, hint: str = "", subject: str = "") -> None:
-        self.raw.append((code, at, message, hint, subject))
 
 
 @dataclass
@@ -62,6 +49,8 @@ class ParseCache:
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
+        #: What was computed from the parsed objects (checks, pages), for the next build.
+        self.memo = Memo()
         self.parsed = 0
         self.reused = 0
 

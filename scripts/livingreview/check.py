@@ -14,6 +14,7 @@ import re
 import typing
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from . import cite
@@ -22,7 +23,8 @@ from .compare import disagreements
 from .convert import PLACEHOLDER, hints
 from .diagnostics import Diagnostic, Diagnostics
 from .load import Review
-from .model import Result, Trial, dataclass_fields, yaml_key
+from .memo import Memo
+from .model import Reference, Result, Trial, dataclass_fields, yaml_key
 from .where import Mark, Where
 
 REGISTRY = re.compile(
@@ -33,20 +35,25 @@ TOXICITY_PAIRS = {"crs_grade3plus": "crs_any", "icans_grade3plus": "icans_any", 
 MRD_ENDPOINTS = {"mrd_neg_cr"}
 
 
-def check_review(review: Review, diags: Diagnostics) -> list[Diagnostic]:
-    """Run every cross-check; return all diagnostics, sorted, after scoped ignores."""
+def check_review(review: Review, diags: Diagnostics, memo: Memo | None = None) -> list[Diagnostic]:
+    """Run every cross-check; return all diagnostics, sorted, after scoped ignores.
+
+    With a ``memo`` kept from the previous build, the checks of a record that did not
+    change (nor did the references and endpoints it is checked against) are not run
+    again: their findings are replayed.
+    """
     from .check_content import check_flowcharts, check_tables
 
+    memo = memo or Memo()
     cited: set[str] = set()
-    _check_references(review, diags)
+    _check_references(review, diags, memo)
+    against = (memo.values_of("references", review.references), memo.values_of("endpoints", review.endpoints))
     for trial in review.trials.values():
-        cited |= _check_trial_citations(review, trial, diags)
-        _check_registry(trial, diags)
-        _check_numbers(review, trial, diags)
+        cited |= memo.checked("check", (trial, *against), diags, partial(_check_trial, review, trial))
         _check_related(review, trial, diags)
-        _check_disagreements(review, trial, diags)
     for page in review.pages.values():
-        cited |= check_text(review, page.text, Mark(page.file, 1, 1), diags, exact=True)
+        run = partial(check_text, review, page.text, Mark(page.file, 1, 1), exact=True)
+        cited |= memo.checked("check-page", (page.text, page.file, against[0]), diags, run)
     for table in review.tables.values():
         if table.description:
             cited |= check_text(review, table.description, table.where.value("description"), diags, table.id)
@@ -68,81 +75,82 @@ def check_review(review: Review, diags: Diagnostics) -> list[Diagnostic]:
 # --------------------------------------------------------------------------- references
 
 
-def _check_references(review: Review, diags: Diagnostics) -> None:
+def _check_references(review: Review, diags: Diagnostics, memo: Memo) -> None:
     seen_doi: dict[str, str] = {}
     seen_pmid: dict[str, str] = {}
     for key, ref in sorted(review.references.items()):
-        where = ref.where
         if ref.broken:
             continue
-        for group in REQUIRED.get(ref.entry_type, ["title"]):
-            names = group.split("|")
-            if not any(ref.get(n).strip() for n in names):
-                diags.add(
-                    "LR306",
-                    where.start,
-                    f"@{ref.entry_type} '{key}' has no {' or '.join(names)}",
-                    f"add {names[0]} = {{...}}",
-                    subject=key,
-                )
-        for name, value in ref.fields.items():
-            if PLACEHOLDER in value:
-                diags.add(
-                    "LR209",
-                    where.key(name),
-                    f"field '{name}' of '{key}' still holds a placeholder",
-                    "fill it in",
-                    subject=key,
-                )
-            elif not value.strip():
-                diags.add("LR313", where.key(name), f"field '{name}' of '{key}' is empty", subject=key)
-        doi = ref.doi
-        if doi:
-            if not DOI.match(doi):
-                hint = (
-                    "write the DOI alone, without the https://doi.org/ prefix"
-                    if "doi.org" in doi.lower() or doi.lower().startswith("doi:")
-                    else "a DOI starts with 10. and a registrant code, then a slash"
-                )
-                diags.add("LR304", where.key("doi"), f"'{doi}' is not a valid DOI", hint, subject=key)
-            elif doi.lower() in seen_doi:
+        memo.checked("check-reference", (ref,), diags, partial(_check_reference, ref))
+        doi, pmid = ref.doi, ref.pmid
+        if doi and DOI.match(doi):
+            if doi.lower() in seen_doi:
                 diags.add(
                     "LR302",
-                    where.key("doi"),
+                    ref.where.key("doi"),
                     f"DOI {doi} is also given for '{seen_doi[doi.lower()]}'",
                     "merge the two entries into one",
                     subject=key,
                 )
             else:
                 seen_doi[doi.lower()] = key
-        pmid = ref.pmid
-        if pmid:
-            if not PMID.match(pmid):
-                diags.add(
-                    "LR305",
-                    where.key("pmid"),
-                    f"'{pmid}' is not a valid PubMed id",
-                    "a PMID is 1 to 8 digits",
-                    subject=key,
-                )
-            elif pmid in seen_pmid:
+        if pmid and PMID.match(pmid):
+            if pmid in seen_pmid:
                 diags.add(
                     "LR303",
-                    where.key("pmid"),
+                    ref.where.key("pmid"),
                     f"PMID {pmid} is also given for '{seen_pmid[pmid]}'",
                     "merge the two entries into one",
                     subject=key,
                 )
             else:
                 seen_pmid[pmid] = key
-        if not doi and not pmid:
+
+
+def _check_reference(ref: Reference, diags: Diagnostics) -> None:
+    """The checks of one entry on its own (duplicates across entries are found above)."""
+    key, where = ref.key, ref.where
+    for group in REQUIRED.get(ref.entry_type, ["title"]):
+        names = group.split("|")
+        if not any(ref.get(n).strip() for n in names):
             diags.add(
-                "LR308",
+                "LR306",
                 where.start,
-                f"reference '{key}' has neither DOI nor PMID",
-                "add doi = {...} or pmid = {...} where the publication has one",
+                f"@{ref.entry_type} '{key}' has no {' or '.join(names)}",
+                f"add {names[0]} = {{...}}",
                 subject=key,
             )
+    for name, value in ref.fields.items():
+        if PLACEHOLDER in value:
+            diags.add(
+                "LR209",
+                where.key(name),
+                f"field '{name}' of '{key}' still holds a placeholder",
+                "fill it in",
+                subject=key,
+            )
+        elif not value.strip():
+            diags.add("LR313", where.key(name), f"field '{name}' of '{key}' is empty", subject=key)
+    doi, pmid = ref.doi, ref.pmid
+    if doi and not DOI.match(doi):
+        hint = (
+            "write the DOI alone, without the https://doi.org/ prefix"
+            if "doi.org" in doi.lower() or doi.lower().startswith("doi:")
+            else "a DOI starts with 10. and a registrant code, then a slash"
+        )
+        diags.add("LR304", where.key("doi"), f"'{doi}' is not a valid DOI", hint, subject=key)
+    if pmid and not PMID.match(pmid):
+        diags.add(
+            "LR305", where.key("pmid"), f"'{pmid}' is not a valid PubMed id", "a PMID is 1 to 8 digits", subject=key
+        )
+    if not doi and not pmid:
+        diags.add(
+            "LR308",
+            where.start,
+            f"reference '{key}' has neither DOI nor PMID",
+            "add doi = {...} or pmid = {...} where the publication has one",
+            subject=key,
+        )
 
 
 # --------------------------------------------------------------------------- citations
@@ -231,6 +239,15 @@ def _text_fields(obj: Any) -> Iterator[tuple[str, Where, str]]:
     for name in many:
         for item in getattr(obj, name):
             yield from _text_fields(item)
+
+
+def _check_trial(review: Review, trial: Trial, diags: Diagnostics) -> set[str]:
+    """Every check of one record on its own; returns the keys it cites."""
+    cited = _check_trial_citations(review, trial, diags)
+    _check_registry(trial, diags)
+    _check_numbers(review, trial, diags)
+    _check_disagreements(trial, diags)
+    return cited
 
 
 def _check_trial_citations(review: Review, trial: Trial, diags: Diagnostics) -> set[str]:
@@ -463,7 +480,7 @@ def describe(r: Result) -> str:
     return f"{value} ({r.source.ref}{via}, {r.source.locator})"
 
 
-def _check_disagreements(review: Review, trial: Trial, diags: Diagnostics) -> None:
+def _check_disagreements(trial: Trial, diags: Diagnostics) -> None:
     for d in disagreements(trial):
         endpoint, timepoint, label, subgroup = d.key
         what = endpoint + (f" at {_fmt(timepoint)} months" if timepoint else "") + (f" ({label})" if label else "")

@@ -13,11 +13,11 @@ TESTS = ("is_", "in_", "has", "has_any", "lacks")
 
 
 def check_tables(review: Review, diags: Diagnostics) -> None:
-    from .tables import selected
+    from .tables import selects_any
 
     for table in review.tables.values():
         _check_table(review, table, diags)
-        if not selected(review, table) and review.trials:
+        if review.trials and not selects_any(review, table):
             diags.add(
                 "LR603",
                 table.where.value("filter"),

@@ -92,6 +92,20 @@ class Diagnostics:
         return sorted(set(self._items), key=Diagnostic.sort_key)
 
 
+RawDiagnostic = tuple[str, Mark, str, str, str]
+
+
+class Recorder(Diagnostics):
+    """Collects diagnostics raw, to be kept and replayed: severity levels apply on replay."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw: list[RawDiagnostic] = []
+
+    def add(self, code: str, at: Mark, message: str, hint: str = "", subject: str = "") -> None:
+        self.raw.append((code, at, message, hint, subject))
+
+
 def has_errors(items: Iterable[Diagnostic]) -> bool:
     return any(d.severity == "error" for d in items)
 

@@ -7,6 +7,7 @@ not exist is an error with a "did you mean", not an empty column.
 from __future__ import annotations
 
 import dataclasses
+import types
 import typing
 from typing import Any
 
@@ -16,7 +17,7 @@ from .model import Trial, dataclass_fields, yaml_key
 
 def _unwrap(tp: Any) -> Any:
     origin = typing.get_origin(tp)
-    if origin in (typing.Union, __import__("types").UnionType):
+    if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
         return _unwrap(inner[0])
     return tp
@@ -49,14 +50,23 @@ def check_path(path: str) -> str | None:
     return f"'{path}' is not a record field" + (f" ({hint})" if hint else "")
 
 
+_NAMES: dict[type, dict[str, str]] = {}
+
+
+def _names(cls: type) -> dict[str, str]:
+    """YAML key -> attribute name for a model class, worked out once."""
+    if cls not in _NAMES:
+        _NAMES[cls] = {yaml_key(f): f.name for f in dataclass_fields(cls)}
+    return _NAMES[cls]
+
+
 def resolve(trial: Trial, path: str) -> Any:
     """The value at a dotted path, or None when a step is missing."""
     value: Any = trial
     for part in path.split("."):
         if value is None:
             return None
-        fields = {yaml_key(f): f.name for f in dataclass_fields(type(value))}
-        value = getattr(value, fields.get(part, part), None)
+        value = getattr(value, _names(type(value)).get(part, part), None)
     return value
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 from markupsafe import Markup, escape
 
 from .load import Review
+from .memo import Memo
 from .model import Endpoint, Result, Trial
 
 Z = 1.959963984540054
@@ -86,18 +88,23 @@ def _row(trial: Trial, r: Result, spec: PlotSpec) -> PlotRow | None:
     return PlotRow(trial, r, n / r.n_total, low, high, r.n is None, n, r.n_total)
 
 
-def rows(review: Review, spec: PlotSpec) -> list[PlotRow]:
+def rows(review: Review, spec: PlotSpec, memo: Memo | None = None) -> list[PlotRow]:
     """One row per study: its report with n/N (or a reported interval) first."""
+    memo = memo or Memo()
     out = []
     for trial in sorted(review.trials.values(), key=lambda t: t.name.lower()):
-        usable = [r for r in trial.results if _usable(r, spec)]
-        if not usable:
-            continue
-        best = next((x for x in usable if x.n is not None or x.ci), usable[0])
-        row = _row(trial, best, spec)
+        row = memo.get(f"plot-row:{spec.id}", (trial,), partial(_best_row, trial, spec))
         if row is not None:
             out.append(row)
     return out
+
+
+def _best_row(trial: Trial, spec: PlotSpec) -> PlotRow | None:
+    usable = [r for r in trial.results if _usable(r, spec)]
+    if not usable:
+        return None
+    best = next((x for x in usable if x.n is not None or x.ci), usable[0])
+    return _row(trial, best, spec)
 
 
 def pct(x: float) -> str:

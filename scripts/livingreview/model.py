@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from .where import Where
 
 SCHEMA_VERSION = 1
+
+T = TypeVar("T")
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 #: BibTeX's own key grammar, as biber and Pandoc accept it.
@@ -363,27 +365,34 @@ class Reference:
     #: True when the entry could not be read in full (already reported); checks of
     #: its fields are skipped so that one syntax error does not cascade.
     broken: bool = False
+    #: Text derived from the fields (author names, labels, the formatted entry),
+    #: computed on first use: checking needs none of it, and a page cites the same
+    #: entry many times. Never pickled, so the parse cache cannot hold stale text.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "derived": {}}
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
 
-    @functools.cached_property
-    def _names(self) -> tuple[list[str], bool]:
-        # Parsed on first use: checking never needs names, and parsing them is a
-        # tenth of the cost of reading a large bibliography.
-        from .bibtex import split_authors
-
-        return split_authors(self.get("author"))
+    def memo(self, name: str, make: Callable[[Reference], T]) -> T:
+        """``make(self)``, computed once per entry."""
+        try:
+            return self.derived[name]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self.derived[name] = make(self)
+            return value
 
     @property
     def authors(self) -> list[str]:
         """Authors in Vancouver form ("Maude SL")."""
-        return self._names[0]
+        return _names(self)[0]
 
     @property
     def et_al(self) -> bool:
         """True when the author list ends with "and others"."""
-        return self._names[1]
+        return _names(self)[1]
 
     @property
     def year(self) -> str:
@@ -396,6 +405,12 @@ class Reference:
     @property
     def pmid(self) -> str:
         return self.get("pmid")
+
+
+def _names(ref: Reference) -> tuple[list[str], bool]:
+    from .bibtex import split_authors
+
+    return ref.memo("names", lambda r: split_authors(r.get("author")))
 
 
 # --------------------------------------------------------------------------- comparison tables

@@ -41,13 +41,15 @@ def build(root: Path, templates: Path, site_url: str | None = None, cache: Parse
 
 
 def _build(root: Path, templates: Path, site_url: str | None, cache: ParseCache | None) -> Build:
+    cache = cache or ParseCache()
+    cache.memo.start()
     review, diags = load_review(root, cache=cache)
-    diagnostics = check_review(review, diags)
+    diagnostics = check_review(review, diags, cache.memo)
     result = Build(review, diagnostics, as_of=as_of(review))
     if has_errors(diagnostics):
         return result
     url = site_url if site_url is not None else site_url_of(root)
-    result.files = render_site(review, templates, diagnostics, url)
+    result.files = render_site(review, templates, diagnostics, url, cache.memo)
     for trial in review.trials.values():
         dates = [trial.verified, *(c.date for c in trial.history)]
         result.page_dates[study_page(trial.id)] = max(dates)

@@ -8,18 +8,20 @@ built here carry every computed fact (what disagrees, how a value reads).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__
 from .check import as_of
 from .citations import CitedBy, Citer, anchor, escape_inline, md_link, relative_url
-from .compare import differing, disagreements
+from .compare import Disagreement, differing, disagreements
 from .diagnostics import Diagnostic
 from .display import (
     AGE_GROUP,
@@ -36,9 +38,13 @@ from .display import (
 )
 from .export import CSV_COLUMNS, data_files
 from .load import Review
-from .model import Endpoint, Result, Trial
+from .memo import Memo
+from .model import Endpoint, Reference, Result, Table, Trial
 from .schema import schema_files
+from .tables import TableView
+from .tables import build as build_table
 from .vancouver import format_html, short_label
+from .views import StudyLine
 
 GROUP_TITLES = {
     "population": "Patients",
@@ -61,8 +67,8 @@ class Row:
     value: str
     n_of_n: str
     timepoint: str
-    population: str
-    details: list[str]
+    #: The analysis population, subgroup, qualifiers and cut-off, as one line.
+    analysis: str
     source: Markup
     review: Markup
     note: Markup
@@ -82,22 +88,27 @@ class Renderer:
         templates: Path,
         diagnostics: list[Diagnostic] | None = None,
         site_url: str = "",
+        memo: Memo | None = None,
     ) -> None:
         self.review = review
         self.diagnostics = diagnostics or []
         self.site_url = site_url or str(review.citation.get("url", "")) or "http://localhost/"
         self.as_of = as_of(review)
-        self.env = Environment(
-            loader=FileSystemLoader(str(templates)),
-            undefined=StrictUndefined,
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters["cell"] = escape_inline
-        self.env.globals.update(version=__version__, link=relative_url)
+        self.memo = memo or Memo()
         self.templates = templates
+        stamps = self.memo.intern("templates", _stamps(templates))
+        self.env = self.memo.get("jinja", (stamps,), partial(_environment, templates))
+        #: Everything a study page depends on besides its own record: what reuses a kept page.
+        self.context = self.memo.intern(
+            "render",
+            (
+                stamps,
+                self.site_url,
+                json.dumps(review.citation, sort_keys=True, default=str),
+                self.memo.values_of("references", review.references),
+                self.memo.values_of("endpoints", review.endpoints),
+            ),
+        )
         self.cited_by = CitedBy()
         self.endpoint_order = {k: i for i, k in enumerate(review.endpoints)}
 
@@ -108,6 +119,14 @@ class Renderer:
 
     def template(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
+
+    def page(self, path: str, template: str, **context: Any) -> str:
+        """``template`` rendered with ``context``, or the text kept from the last build
+        when the context is equal: a page listing every study is rendered again only
+        when something it shows has changed. The context is plain data and views
+        (:mod:`livingreview.views`), never whole records."""
+        view = self.memo.intern(f"view:{path}", tuple(sorted(context.items())))
+        return self.memo.get(f"page:{path}", (view, self.context), partial(self.template, template, **context))
 
     def names(self, trial: Trial) -> list[str]:
         """Every name a reader might search for, without repeats."""
@@ -145,9 +164,8 @@ class Renderer:
         src = r.source
         review = Markup("")
         if src.review and src.review in self.review.references:
-            review = Markup("{} {}, {}").format(
-                short_label(self.review.references[src.review]), citer.key(src.review), escape_inline(src.locator)
-            )
+            label = short_label(self.review.references[src.review])
+            review = Markup(f"{escape(label)} {citer.key(src.review)}, {escape_inline(src.locator)}")
         elif src.locator:
             review = escape_inline(src.locator)
         note_parts = []
@@ -155,19 +173,14 @@ class Renderer:
             note_parts.append(citer.inline(r.note))
         if src.slip:
             note_parts.append(Markup("<em>Citation note:</em> ") + citer.inline(src.slip))
-        details = [*qualifiers(r)]
-        if r.subgroup:
-            details.insert(0, r.subgroup)
-        if r.cutoff:
-            details.append(r.cutoff)
+        details = [POPULATION.get(r.population or "", ""), r.subgroup or "", *qualifiers(r), r.cutoff or ""]
         return Row(
             endpoint=endpoint,
             anchor=endpoint.id,
             value=value_text(r, endpoint),
             n_of_n=n_of_n(r),
             timepoint=timepoint_text(r),
-            population=POPULATION.get(r.population or "", ""),
-            details=details,
+            analysis="; ".join(d for d in details if d),
             source=citer.key(src.ref),
             review=review,
             note=Markup(" ").join(note_parts),
@@ -176,7 +189,7 @@ class Renderer:
 
     def differences(self, trial: Trial) -> list[dict[str, Any]]:
         out = []
-        for d in disagreements(trial):
+        for d in self.disagreements(trial):
             endpoint = self.review.endpoints.get(d.key[0])
             if endpoint is None:
                 continue
@@ -203,14 +216,33 @@ class Renderer:
             out.append({"what": what, "same_paper": d.same_paper, "reports": reports})
         return out
 
+    def table_view(self, table: Table) -> TableView:
+        """A comparison table's view, built once per build (its page and the index both need it)."""
+        deps = (table, self.memo.values_of("trials", self.review.trials), self.context)
+        return self.memo.get("table-view", deps, partial(build_table, self.review, table, self.memo))
+
+    def disagreements(self, trial: Trial) -> list[Disagreement]:
+        return self.memo.get("disagreements", (trial,), partial(disagreements, trial))
+
     def study(self, trial: Trial) -> str:
+        """A study's page; kept and reused while the record and its context stay the same."""
+        page = study_page(trial.id)
+        related = tuple(self.review.trials.get(i) for i in trial.related)
+        text, cited = self.memo.get("study", (trial, self.context, *related), partial(self._study, trial))
+        for key in cited:
+            self.cited_by.add(key, page, trial.name)
+        return text
+
+    def _study(self, trial: Trial) -> tuple[str, tuple[str, ...]]:
         page = study_page(trial.id)
         citer = self.citer(page, trial.name)
         summary = citer.text(trial.summary) if trial.summary else Markup("")
-        references = Markup(", ").join(
-            Markup("{} {}").format(short_label(self.review.references[k]), citer.key(k))
-            for k in trial.references
-            if k in self.review.references
+        references = Markup(
+            ", ".join(
+                f"{escape(short_label(self.review.references[k]))} {citer.key(k)}"
+                for k in trial.references
+                if k in self.review.references
+            )
         )
         sections = self.rows(trial, citer)
         text = {
@@ -223,7 +255,7 @@ class Renderer:
         related = [
             (self.review.trials[i], md_link(page, study_page(i))) for i in trial.related if i in self.review.trials
         ]
-        return self.template(
+        rendered = self.template(
             "study.md.jinja",
             trial=trial,
             page=page,
@@ -239,52 +271,68 @@ class Renderer:
             cite=cite_this_page(self, trial, self.site_url),
             version=self.review.citation.get("version", ""),
         )
+        return rendered, tuple(citer.numbers)
 
     # ------------------------------------------------------------------ other pages
 
     def studies_index(self) -> str:
-        trials = sorted(self.review.trials.values(), key=lambda t: t.name.lower())
-        groups: dict[str, list[Trial]] = {}
-        for t in trials:
-            groups.setdefault(_target_group(t), []).append(t)
-        return self.template(
-            "studies.md.jinja",
-            groups=sorted(groups.items()),
-            labels={"cell_source": CELL_SOURCE, "type": STUDY_TYPE, "age": AGE_GROUP, "status": STATUS},
-        )
+        groups: dict[str, list[StudyLine]] = {}
+        for t in sorted(self.review.trials.values(), key=lambda t: t.name.lower()):
+            line = self.memo.get("study-line", (t,), partial(StudyLine.of, t))
+            groups.setdefault(_target_group(t), []).append(line)
+        return self.page("studies/index.md", "studies.md.jinja", groups=sorted(groups.items()))
 
     def home(self) -> str:
         trials = list(self.review.trials.values())
-        results = [r for t in trials for r in t.results]
-        reviews = {r.source.review for r in results if r.source.review}
-        primary = {r.source.ref for r in results} | {k for t in trials for k in t.references}
-        return self.template(
+        tallies = [self.memo.get("tally", (t,), partial(self._tally, t)) for t in trials]
+        reviews = frozenset().union(*(t.reviews for t in tallies))
+        primary = frozenset().union(*(t.cited for t in tallies))
+        return self.page(
+            "index.md",
             "home.md.jinja",
             counts={
                 "studies": len(trials),
                 "with_results": sum(1 for t in trials if t.results),
                 "ongoing": sum(1 for t in trials if not t.results),
-                "results": len(results),
+                "results": sum(t.results for t in tallies),
                 "references": len(primary - reviews),
                 "reviews": len(reviews),
-                "disagreements": sum(len(disagreements(t)) for t in trials),
+                "disagreements": sum(t.disagreements for t in tallies),
             },
             by_target=sorted(Counter(_target_group(t) for t in trials).items()),
             by_source=sorted(Counter(CELL_SOURCE[t.construct.cell_source] for t in trials).items()),
             by_type=sorted(Counter(STUDY_TYPE[t.design.type] for t in trials).items()),
-            as_of=as_of(self.review),
+            as_of=self.as_of,
             review_version=self.review.citation.get("version", ""),
         )
 
+    def _tally(self, trial: Trial) -> _Tally:
+        """What the home page counts of one study."""
+        return _Tally(
+            results=len(trial.results),
+            reviews=frozenset(r.source.review for r in trial.results if r.source.review),
+            cited=frozenset(r.source.ref for r in trial.results) | frozenset(trial.references),
+            disagreements=len(self.disagreements(trial)),
+        )
+
     def endpoints(self) -> str:
-        return self.template("endpoints.md.jinja", endpoints=list(self.review.endpoints.values()), groups=GROUP_TITLES)
+        return self.page(
+            "endpoints.md", "endpoints.md.jinja", endpoints=list(self.review.endpoints.values()), groups=GROUP_TITLES
+        )
 
     def narrative(self, path: str, text: str) -> str:
+        body, cited = self.memo.get("narrative", (text, path, self.context), partial(self._narrative, path, text))
+        title = _first_heading(text) or path
+        for key in cited:
+            self.cited_by.add(key, path, title)
+        return body
+
+    def _narrative(self, path: str, text: str) -> tuple[str, tuple[str, ...]]:
         title = _first_heading(text) or path
         citer = self.citer(path, title)
         body = Markup(citations_in_markdown(text, citer))
         refs = citer.reference_list()
-        return self.template("narrative.md.jinja", body=body, reference_list=refs)
+        return self.template("narrative.md.jinja", body=body, reference_list=refs), tuple(citer.numbers)
 
     def editors(self) -> str:
         from .codes import CODES
@@ -294,13 +342,16 @@ class Renderer:
         for d in open_items:
             by_code.setdefault(d.code, []).append(d)
         slips = [
-            (t, r) for t in sorted(self.review.trials.values(), key=lambda t: t.id) for r in t.results if r.source.slip
+            slip
+            for t in sorted(self.review.trials.values(), key=lambda t: t.id)
+            for slip in self.memo.get("slips", (t,), partial(_slips, t))
         ]
-        return self.template(
+        return self.page(
+            "editors.md",
             "editors.md.jinja",
             by_code=sorted(by_code.items()),
             codes=CODES,
-            slips=[(t, r, study_page(t.id)) for t, r in slips],
+            slips=slips,
             total=len(open_items),
         )
 
@@ -311,16 +362,22 @@ class Renderer:
         )
         entries = []
         for ref in refs:
-            pages = sorted(self.cited_by.pages.get(ref.key, {}).items(), key=lambda kv: kv[1].lower())
-            entries.append(
-                {
-                    "anchor": anchor(ref.key),
-                    "key": ref.key,
-                    "html": format_html(ref),
-                    "cited_on": [(title, md_link("bibliography.md", p)) for p, title in pages],
-                }
-            )
-        return self.template("bibliography.md.jinja", entries=entries)
+            pages = tuple(sorted(self.cited_by.pages.get(ref.key, {}).items(), key=lambda kv: kv[1].lower()))
+            # Kept per entry: after one edit, only entries whose citing pages changed are rendered again.
+            deps = (ref, self.context, *(x for page in pages for x in page))
+            entries.append(self.memo.get("bibliography", deps, partial(self._bibliography_entry, ref, pages)))
+        return self.page("bibliography.md", "bibliography.md.jinja", entries=entries)
+
+    def _bibliography_entry(self, ref: Reference, pages: tuple[tuple[str, str], ...]) -> Markup:
+        return Markup(
+            self.template(
+                "bibliography-entry.md.jinja",
+                anchor=anchor(ref.key),
+                key=ref.key,
+                html=format_html(ref),
+                cited_on=[(title, md_link("bibliography.md", p)) for p, title in pages],
+            ).strip()
+        )
 
     def group_label(self, path: str | None, value: str) -> str:
         """How a grouping value reads as a heading."""
@@ -358,7 +415,8 @@ class Renderer:
         out["index.md"] = self.home()
         out["endpoints.md"] = self.endpoints()
         out["editors.md"] = self.editors()
-        out["data.md"] = self.template(
+        out["data.md"] = self.page(
+            "data.md",
             "data.md.jinja",
             studies=len(self.review.trials),
             values=sum(len(t.results) for t in self.review.trials.values()),
@@ -379,11 +437,25 @@ class Renderer:
                 out[path] = text + glossary
         for name, text in schema_files().items():
             out[f"schema/{name}"] = text
-        out.update(data_files(self.review))
+        out.update(data_files(self.review, self.memo))
         assets = self.templates / "assets"
         for asset in sorted(p for p in assets.rglob("*") if p.is_file()):
             out["assets/livingreview/" + asset.relative_to(assets).as_posix()] = asset.read_bytes()
         return out
+
+
+@dataclass(frozen=True)
+class _Tally:
+    results: int
+    reviews: frozenset[str]
+    cited: frozenset[str]
+    disagreements: int
+
+
+def _slips(trial: Trial) -> tuple[tuple[str, str, str, str], ...]:
+    """(study name, endpoint, note, link) for each citation slip the record notes."""
+    page = md_link("editors.md", study_page(trial.id))
+    return tuple((trial.name, r.endpoint, r.source.slip, page) for r in trial.results if r.source.slip)
 
 
 def citations_in_markdown(text: str, citer: Citer) -> str:
@@ -406,9 +478,37 @@ def _target_group(t: Trial) -> str:
 
 
 def render_site(
-    review: Review, templates: Path, diagnostics: list[Diagnostic] | None = None, site_url: str = ""
+    review: Review,
+    templates: Path,
+    diagnostics: list[Diagnostic] | None = None,
+    site_url: str = "",
+    memo: Memo | None = None,
 ) -> dict[str, str | bytes]:
-    return Renderer(review, templates, diagnostics, site_url).render()
+    return Renderer(review, templates, diagnostics, site_url, memo).render()
+
+
+def _stamps(templates: Path) -> tuple[Any, ...]:
+    """Every template and asset file with its modification time and size."""
+    out: list[Any] = []
+    for path in sorted(templates.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            out += [path.as_posix(), st.st_mtime_ns, st.st_size]
+    return tuple(out)
+
+
+def _environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cell"] = escape_inline
+    env.globals.update(version=__version__, link=relative_url)
+    return env
 
 
 def write_site(files: dict[str, str | bytes], out: Path) -> int:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -13,6 +14,7 @@ from xml.sax.saxutils import quoteattr
 from .citations import page_url
 from .display import AGE_GROUP, CELL_SOURCE, NOT_STATED
 from .model import Trial
+from .views import Listed, Update, updates_of
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -39,35 +41,31 @@ def _slug(text: str) -> str:
 # --------------------------------------------------------------------------- living record
 
 
-@dataclass(frozen=True)
-class Update:
-    date: dt.date
-    trial: Trial
-    summary: str
-    index: int
-
-
-def updates(renderer: Renderer) -> list[Update]:
-    """Every dated change of every record, newest first."""
-    items = [
-        Update(change.date, trial, change.summary, i)
-        for trial in renderer.review.trials.values()
-        for i, change in enumerate(trial.history)
-    ]
-    return sorted(items, key=lambda u: (-u.date.toordinal(), u.trial.name.lower(), u.index))
+def updates(renderer: Renderer) -> tuple[Update, ...]:
+    """Every dated change of every record, newest first; the same tuple while unchanged."""
+    memo = renderer.memo
+    items = [u for t in renderer.review.trials.values() for u in memo.get("updates", (t,), partial(updates_of, t))]
+    items.sort(key=lambda u: (-u.date.toordinal(), u.study.name.lower(), u.index))
+    return memo.intern("updates", tuple(items))
 
 
 def whats_new_page(renderer: Renderer) -> str:
     by_date: dict[dt.date, list[Update]] = defaultdict(list)
     for u in updates(renderer):
         by_date[u.date].append(u)
-    return renderer.template("whats-new.md.jinja", days=sorted(by_date.items(), reverse=True))
+    return renderer.page("whats-new.md", "whats-new.md.jinja", days=sorted(by_date.items(), reverse=True))
 
 
 def atom_feed(renderer: Renderer, site_url: str) -> str:
     """An Atom feed (RFC 4287) of the records' histories, newest first."""
+    items = updates(renderer)
+    deps = (items, renderer.context, site_url, renderer.as_of)
+    return renderer.memo.get("feed", deps, partial(_feed, renderer, site_url, items))
+
+
+def _feed(renderer: Renderer, site_url: str, items: tuple[Update, ...]) -> str:
     base = site_url.rstrip("/") + "/"
-    items = updates(renderer)[:200]
+    items = items[:200]
     updated = max((u.date for u in items), default=renderer.as_of)
     host = re.sub(r"^https?://", "", base).split("/")[0] or "localhost"
     title = renderer.review.citation.get("title", "Living review")
@@ -82,11 +80,11 @@ def atom_feed(renderer: Renderer, site_url: str) -> str:
         f"  <author><name>{xml_escape(_authors(renderer))}</name></author>",
     ]
     for u in items:
-        url = base + page_url(f"studies/{u.trial.id}.md")
-        entry_id = f"tag:{host},{u.date.year}:{u.trial.id}/{u.date.isoformat()}/{u.index}"
+        url = base + page_url(f"studies/{u.study.id}.md")
+        entry_id = f"tag:{host},{u.date.year}:{u.study.id}/{u.date.isoformat()}/{u.index}"
         lines += [
             "  <entry>",
-            f"    <title>{xml_escape(u.trial.name)}: {xml_escape(_first_sentence(u.summary))}</title>",
+            f"    <title>{xml_escape(u.study.name)}: {xml_escape(_first_sentence(u.summary))}</title>",
             f"    <id>{xml_escape(entry_id)}</id>",
             f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
             f"    <updated>{_stamp(u.date)}</updated>",
@@ -156,21 +154,22 @@ def facet_values(facet: str, trial: Trial) -> list[str]:
 
 def browse_pages(renderer: Renderer) -> dict[str, str]:
     out = {}
+    trials = list(renderer.review.trials.values())
+    listed = [renderer.memo.get("listed", (t,), partial(Listed.of, t)) for t in trials]
+    counts = {}
     for facet in FACETS:
-        groups: dict[str, list[Trial]] = defaultdict(list)
-        for trial in renderer.review.trials.values():
+        groups: dict[str, list[Listed]] = defaultdict(list)
+        for trial, study in zip(trials, listed, strict=True):
             for value in facet_values(facet.id, trial):
-                groups[value].append(trial)
+                groups[value].append(study)
         ordered = sorted(
             ((k, sorted(v, key=lambda t: t.name.lower())) for k, v in groups.items()),
             key=lambda kv: (kv[0] == NOT_STATED, kv[0].lower()),
         )
-        out[f"browse/{facet.id}.md"] = renderer.template("browse.md.jinja", facet=facet, groups=ordered)
-    out["browse/index.md"] = renderer.template(
-        "browse-index.md.jinja",
-        facets=FACETS,
-        counts={f.id: len({v for t in renderer.review.trials.values() for v in facet_values(f.id, t)}) for f in FACETS},
-    )
+        path = f"browse/{facet.id}.md"
+        out[path] = renderer.page(path, "browse.md.jinja", facet=facet, groups=ordered)
+        counts[facet.id] = len(groups)
+    out["browse/index.md"] = renderer.page("browse/index.md", "browse-index.md.jinja", facets=FACETS, counts=counts)
     return out
 
 

@@ -11,11 +11,13 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
+from functools import partial
 
 from .compare import agree, comparable
 from .display import FIELD_LABELS, MRD, SCALE, n_of_n, value_text
 from .fields import as_text, resolve
 from .load import Review
+from .memo import Memo
 from .model import Column, Condition, Endpoint, Result, Table, Trial
 
 #: Analysis populations that describe the whole cohort; others (responders, transplanted)
@@ -40,8 +42,8 @@ def matches(trial: Trial, cond: Condition) -> bool:
     return not (cond.lacks is not None and cond.lacks in texts)
 
 
-def selected(review: Review, table: Table) -> list[Trial]:
-    return [t for t in review.trials.values() if all(matches(t, c) for c in table.filter)]
+def selects_any(review: Review, table: Table) -> bool:
+    return any(all(matches(t, c) for c in table.filter) for t in review.trials.values())
 
 
 @dataclass
@@ -183,7 +185,20 @@ def _notes(review: Review, column: Column, cells: list[Cell]) -> list[str]:
     return notes
 
 
-def build(review: Review, table: Table) -> TableView:
+def build(review: Review, table: Table, memo: Memo | None = None) -> TableView:
+    """The table's rows, cells and column notes.
+
+    A record's row (or its absence) is kept in the memo: when one record changes,
+    only its row is worked out again; sorting, grouping and notes are redone.
+    """
+    memo = memo or Memo()
+    deps = (table, memo.values_of("endpoints", review.endpoints))
+    name = f"table-row:{table.id}"
+    rows = []
+    for t in review.trials.values():
+        cells = memo.get(name, (t, *deps), partial(_cells, review, t, table))
+        if cells is not None:
+            rows.append(Row(t, cells))
     columns = []
     for col in table.columns:
         endpoint = review.endpoints.get(col.endpoint or "")
@@ -191,7 +206,6 @@ def build(review: Review, table: Table) -> TableView:
         if endpoint and col.timepoint and not col.label:
             label += f" at {int(col.timepoint) if col.timepoint.is_integer() else col.timepoint} months"
         columns.append(ColumnView(col, label, endpoint))
-    rows = [Row(t, [cell(review, t, c) for c in table.columns]) for t in selected(review, table)]
     for i, view in enumerate(columns):
         view.notes = _notes(review, view.column, [r.cells[i] for r in rows])
     rows.sort(key=lambda r: _row_key(r, table, review))
@@ -200,6 +214,13 @@ def build(review: Review, table: Table) -> TableView:
         label = as_text(resolve(row.trial, table.group_by)) if table.group_by else ""
         groups.setdefault(label or ("Not stated" if table.group_by else ""), []).append(row)
     return TableView(table, columns, [Group(k, v) for k, v in sorted(groups.items())])
+
+
+def _cells(review: Review, trial: Trial, table: Table) -> list[Cell] | None:
+    """The record's cells, or None when the table's filter leaves it out."""
+    if not all(matches(trial, c) for c in table.filter):
+        return None
+    return [cell(review, trial, c) for c in table.columns]
 
 
 def _row_key(row: Row, table: Table, review: Review) -> tuple[object, ...]:
@@ -220,20 +241,27 @@ def _source_text(r: Result, c: Cell) -> str:
     return f"{value}: {r.source.ref} via {r.source.review or '-'} ({r.source.locator})"
 
 
-def to_csv(view: TableView) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+def to_csv(view: TableView, memo: Memo | None = None) -> str:
+    memo = memo or Memo()
     header = ["study", "record_id"]
     for col in view.columns:
         header += [col.label] if col.column.field else [col.label, f"{col.label} sources"]
-    writer.writerow(header)
-    for row in view.rows:
-        line = [row.trial.name, row.trial.id]
-        for col, c in zip(view.columns, row.cells, strict=True):
-            if col.column.field:
-                line.append(c.text)
-                continue
-            line.append(c.text if c.reported else "not reported")
-            line.append("; ".join(_source_text(r, c) for r in c.reports))
-        writer.writerow(line)
+    name = f"table-csv:{view.table.id}"
+    return _csv([header]) + "".join(memo.get(name, (row.cells,), partial(_csv_row, view, row)) for row in view.rows)
+
+
+def _csv_row(view: TableView, row: Row) -> str:
+    line = [row.trial.name, row.trial.id]
+    for col, c in zip(view.columns, row.cells, strict=True):
+        if col.column.field:
+            line.append(c.text)
+            continue
+        line.append(c.text if c.reported else "not reported")
+        line.append("; ".join(_source_text(r, c) for r in c.reports))
+    return _csv([line])
+
+
+def _csv(lines: list[list[str]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(lines)
     return buf.getvalue()

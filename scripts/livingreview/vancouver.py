@@ -23,6 +23,10 @@ def surname(author: str) -> str:
 
 def short_label(ref: Reference) -> str:
     """ "Maude et al. 2018": what a citation's hover shows."""
+    return ref.memo("short_label", _short_label)
+
+
+def _short_label(ref: Reference) -> str:
     year = ref.year or "n.d."
     if not ref.authors:
         org = ref.get("organization") or ref.get("howpublished")
@@ -116,8 +120,10 @@ def md_safe(text: str) -> Markup:
 
 def format_html(ref: Reference) -> Markup:
     """The reference with its DOI / PubMed / registry links."""
-    text = md_safe(format_text(ref))
-    link_html = Markup(" ").join(
-        Markup('<a href="{}" class="lr-reflink">{}</a>').format(url, label) for label, url in links(ref)
-    )
-    return Markup("{} {}").format(text, link_html) if link_html else Markup(text)
+    return ref.memo("format_html", _format_html)
+
+
+def _format_html(ref: Reference) -> Markup:
+    parts: list[str] = [md_safe(format_text(ref))]
+    parts += [f'<a href="{escape(url)}" class="lr-reflink">{escape(label)}</a>' for label, url in links(ref)]
+    return Markup(" ".join(parts))
