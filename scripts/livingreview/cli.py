@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cache import ParseCache, paused_gc
+from .cache import CheckResult, ParseCache, fingerprint, load_result, paused_gc, save_result
 from .check import check_review
 from .diagnostics import has_errors, to_json
-from .load import load_review
+from .load import inputs, load_review
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -39,27 +39,43 @@ def _cache(args: argparse.Namespace, root: Path) -> ParseCache | None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
-    cache = _cache(args, root)
-    with paused_gc():
-        review, diags = load_review(root, cache=cache)
-        items = check_review(review, diags)
-    if cache is not None:
-        cache.save(root)
+    result = _check(root, None) if args.no_cache else _check_cached(root)
     if args.format == "json":
-        print(to_json(items))
+        print(to_json(result.diagnostics))
     elif args.format == "github":
-        for d in items:
+        for d in result.diagnostics:
             print(d.format_github())
     else:
-        for d in items:
+        for d in result.diagnostics:
             print(d.format_text())
-        counts = {s: sum(d.severity == s for d in items) for s in ("error", "warn", "info")}
+        counts = {s: sum(d.severity == s for d in result.diagnostics) for s in ("error", "warn", "info")}
         print(
-            f"{len(review.trials)} records, {len(review.references)} references: "
+            f"{result.records} records, {result.references} references: "
             f"{counts['error']} errors, {counts['warn']} warnings, {counts['info']} notes",
             file=sys.stderr,
         )
-    return 1 if has_errors(items) else 0
+    return 1 if has_errors(result.diagnostics) else 0
+
+
+def _check(root: Path, cache: ParseCache | None, fingerprint: str = "") -> CheckResult:
+    with paused_gc():
+        review, diags = load_review(root, cache=cache)
+        items = check_review(review, diags)
+    return CheckResult(fingerprint, len(review.trials), len(review.references), items)
+
+
+def _check_cached(root: Path) -> CheckResult:
+    """Reuse the last run's findings when no input file changed; otherwise parse only
+    the files that changed, and keep this run's findings for the next."""
+    wanted = fingerprint(inputs(root))
+    result = load_result(root, wanted)
+    if result is None:
+        cache = ParseCache()
+        cache.load(root)
+        result = _check(root, cache, wanted)
+        cache.save(root)
+        save_result(root, result)
+    return result
 
 
 def cmd_render(args: argparse.Namespace) -> int:

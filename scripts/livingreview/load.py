@@ -118,6 +118,14 @@ def _jobs(root: Path) -> list[tuple[Path, Callable[[Diagnostics], Any]]]:
     return jobs
 
 
+def inputs(root: Path) -> list[Path]:
+    """Every file :func:`load_review` reads, in a fixed order."""
+    paths = [path for path, _ in _jobs(root)]
+    paths += sorted((root / PAGES).rglob("*.md"))
+    paths += [p for p in (root / "pyproject.toml", root / "CITATION.cff") if p.is_file()]
+    return paths
+
+
 def load_collection(
     root: Path,
     folder: str,
