@@ -97,11 +97,26 @@ def test_only_the_edited_file_is_parsed_again(root: Path) -> None:
     assert again.reused >= 3  # the endpoints, the references and the rest come from disk
 
 
+def test_parsed_files_are_kept_from_the_second_run_on(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    check(capsys)
+    assert not list((root / CACHE_DIR).glob("parse-*.pickle"))  # a one-off check writes only its findings
+    path = record(root)
+    touch_later(path, path.read_text(encoding="utf-8") + "\n")
+    check(capsys)
+    assert len(list((root / CACHE_DIR).glob("parse-*.pickle"))) == 1
+
+
 @pytest.mark.parametrize("name", ["check-result.pickle", "parse-*.pickle"])
 def test_a_damaged_cache_is_ignored(root: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    check(capsys)
+    path = record(root)
+    touch_later(path, path.read_text(encoding="utf-8") + "\n")
     first = check(capsys)
-    for path in (root / CACHE_DIR).glob(name):
-        path.write_bytes(b"not a pickle")
+    damaged = list((root / CACHE_DIR).glob(name))
+    assert damaged
+    for cached in damaged:
+        cached.write_bytes(b"not a pickle")
+    touch_later(path, path.read_text(encoding="utf-8") + "\n")  # the parse cache is read again
     assert check(capsys) == first
     assert check(capsys) == first
 

@@ -187,6 +187,8 @@ def _trailing(raw: str) -> str:
     raw = raw.strip()
     if raw[:1] not in '{"' or "#" in raw:
         return ""
+    if raw[0] == "{" and raw[-1] == "}" and raw.count("{") == 1 and raw.count("}") == 1:
+        return ""  # one pair of braces around the whole value: the common case
     if raw[0] == '"':
         end = raw.find('"', 1)
         return raw[end + 1 :].strip() if end > 0 else ""

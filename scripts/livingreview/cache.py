@@ -72,25 +72,43 @@ class ParseCache:
         return entry.value
 
     def prefetch(self, jobs: list[tuple[Path, Callable[[Diagnostics], Any]]], workers: int | None = None) -> None:
-        """Parse, in parallel, every job whose file is not cached yet.
+        """Parse, on every core, every job whose file is not cached yet.
 
         Worth it only for many files (a cold check of a large review): processes cost
-        tens of milliseconds to start and their results must be pickled back.
+        tens of milliseconds to start and their results must be pickled back. This
+        process parses its own share meanwhile; the share is sized so that both sides
+        finish together, counting the pickling that only the workers' share costs.
         """
         todo = [(p, f) for p, f in jobs if (e := self.entries.get(str(p))) is None or e.stamp != stamp(p)]
-        workers = workers or os.cpu_count() or 1
+        workers = workers or _cores()
         if workers < 2 or len(todo) < PARALLEL_FROM:
             return
-        todo.sort(key=lambda job: -job[0].stat().st_size)  # the big BibTeX files start first
+        sizes = {p: p.stat().st_size for p, _ in todo}
+        todo.sort(key=lambda job: -sizes[job[0]])  # the big BibTeX files start first
+        children = workers - 1
+        share = 1 / (PICKLED / children + 1 - UNPICKLED)  # of the bytes, for the worker processes
+        target, given = share * sum(sizes.values()), 0
+        theirs: list[tuple[Path, Callable[[Diagnostics], Any]]] = []
+        ours: list[tuple[Path, Callable[[Diagnostics], Any]]] = []
+        for job in todo:
+            if given < target:
+                theirs.append(job)
+                given += sizes[job[0]]
+            else:
+                ours.append(job)
         ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                chunk = max(1, len(todo) // (workers * 8))
-                for (path, _), entry in zip(todo, pool.map(_parse_job, todo, chunksize=chunk), strict=True):
+            with ProcessPoolExecutor(max_workers=children, mp_context=ctx) as pool:
+                chunk = max(1, len(theirs) // (children * 8))
+                results = pool.map(_parse_job, theirs, chunksize=chunk)
+                for path, parse in ours:
+                    self.entries[str(path)] = _parse_job((path, parse))
+                    self.parsed += 1
+                for (path, _), entry in zip(theirs, results, strict=True):
                     self.entries[str(path)] = entry
                     self.parsed += 1
         except (OSError, RuntimeError, pickle.PicklingError):
-            return  # no processes here (a sandbox, a frozen app): parse one by one instead
+            return  # no processes here (a sandbox, a frozen app): what is left is parsed one by one
 
     # ------------------------------------------------------------------ disk
 
@@ -205,6 +223,16 @@ def paused_gc() -> Iterator[None]:
 
 #: Below this many files to parse, one process is faster than a pool.
 PARALLEL_FROM = 200
+#: What handing a parsed file back from a worker costs, as a fraction of parsing it:
+#: pickling in the worker, unpickling here (measured on record files).
+PICKLED, UNPICKLED = 1.25, 0.16
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _parse_job(job: tuple[Path, Callable[[Diagnostics], Any]]) -> Entry:

@@ -251,18 +251,24 @@ def _check_trial(review: Review, trial: Trial, diags: Diagnostics) -> set[str]:
 
 
 def _check_trial_citations(review: Review, trial: Trial, diags: Diagnostics) -> set[str]:
+    # Positions are looked up only for what is reported: a large review has
+    # hundreds of thousands of keys, nearly all of them known.
+    known = review.references
     cited: set[str] = set()
     for i, key in enumerate(trial.references):
         cited.add(key)
-        resolve_key(review, key, trial.where.item("references", i), diags, trial.id)
+        if key not in known:
+            resolve_key(review, key, trial.where.item("references", i), diags, trial.id)
     for r in trial.results:
         for name in ("ref", "review"):
             key = getattr(r.source, name)
             if key:
                 cited.add(key)
-                resolve_key(review, key, r.source.where.value(name), diags, trial.id)
+                if key not in known:
+                    resolve_key(review, key, r.source.where.value(name), diags, trial.id)
     for text, where, key in _text_fields(trial):
-        cited |= check_text(review, text, where.value(key), diags, trial.id)
+        if "@" in text:
+            cited |= check_text(review, text, where.value(key), diags, trial.id)
     return cited
 
 
@@ -309,12 +315,11 @@ def _decimals(x: float) -> int:
 def _check_numbers(review: Review, trial: Trial, diags: Diagnostics) -> None:
     for r in trial.results:
         endpoint = review.endpoints.get(r.endpoint)
-        at = r.where.value("endpoint")
         if endpoint is None:
             if review.endpoints:
                 diags.add(
                     "LR406",
-                    at,
+                    r.where.value("endpoint"),
                     f"unknown endpoint '{r.endpoint}'",
                     suggest_endpoint(r.endpoint, list(review.endpoints)),
                     subject=trial.id,

@@ -46,6 +46,8 @@ class BadCitation:
 
 def _masked(text: str) -> str:
     """The text with code spans and fenced blocks blanked out, offsets preserved."""
+    if "`" not in text and "~~~" not in text:
+        return text  # no code at all: the common case, and the loops below are slow
     out = list(text)
     lines = text.splitlines(keepends=True)
     pos = 0
@@ -88,12 +90,14 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[k] = " "
 
 
+_BRACKET = re.compile(r"[\[\]]")
+
+
 def _brackets(masked: str) -> Iterator[tuple[int, int]]:
     """Spans of innermost [...] groups that contain an @ right after '[' or ';'."""
     stack: list[int] = []
-    for i, ch in enumerate(masked):
-        if ch == "\\":
-            continue
+    for m in _BRACKET.finditer(masked):
+        i, ch = m.start(), m.group()
         if ch == "[" and (i == 0 or masked[i - 1] != "\\"):
             stack.append(i)
         elif ch == "]" and stack and masked[i - 1] != "\\":

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cache import CheckResult, ParseCache, fingerprint, load_result, paused_gc, save_result
+from .cache import CACHE_DIR, CheckResult, ParseCache, fingerprint, load_result, paused_gc, save_result
 from .check import check_review
 from .diagnostics import has_errors, to_json
 from .load import inputs, load_review
@@ -66,14 +66,20 @@ def _check(root: Path, cache: ParseCache | None, fingerprint: str = "") -> Check
 
 def _check_cached(root: Path) -> CheckResult:
     """Reuse the last run's findings when no input file changed; otherwise parse only
-    the files that changed, and keep this run's findings for the next."""
+    the files that changed, and keep this run's findings for the next.
+
+    The parsed files are kept from the second run on: writing them costs seconds on a
+    large review, and a one-off check (a fresh clone in CI) would never read them.
+    """
     wanted = fingerprint(inputs(root))
     result = load_result(root, wanted)
     if result is None:
+        again = (root / CACHE_DIR).is_dir()
         cache = ParseCache()
         cache.load(root)
         result = _check(root, cache, wanted)
-        cache.save(root)
+        if again:
+            cache.save(root)
         save_result(root, result)
     return result
 

@@ -287,6 +287,7 @@ def _dataclass_plan(cls: Any) -> Plan:
                 )
                 failed = True
                 continue
+            key = f.key  # one shared string per field name: millions of positions are keyed by it
             km, vm = key_node.start_mark, value_node.start_mark
             keys[key] = (km.line + 1, km.column + 1)
             values[key] = (vm.line + 1, vm.column + 1)
