@@ -97,3 +97,29 @@ def test_a_written_citation_is_found_with_its_key(key: str, before: str, locator
 def test_citations_in_code_are_never_found(key: str) -> None:
     text = f"`[@{key}]` and\n\n```\n[@{key}]\n```\n"
     assert cite.scan(text) == ([], [])
+
+
+latex_pieces = st.sampled_from(
+    [
+        "Garc", "a", "Lee", " ", " and ", "-", "--", "---", "CD19", "{CAR}", "{T}", "{", "}",
+        "\\'e", "\\'{e}", "\\`a", "\\^o", '\\"u', '\\"{o}', "\\~n", "\\c{c}", "\\c c", "\\v{s}", "\\u{a}", "\\H{o}",
+        "\\'\\i", "\\'{\\i}", "\\'\\i ", "\\ss", "\\ss{}", "\\o", "\\aa", "\\l", "\\&", "\\%", "\\_", "\\$",
+        "$\\alpha$", "$\\beta$", "$\\kappa$", "\\textit{in vivo}", "\\emph{et al}", "\\textbf{B}",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(latex_pieces, max_size=12))
+def test_the_fast_latex_decoder_agrees_with_pylatexenc(pieces: list[str]) -> None:
+    """Common bibliography LaTeX is decoded without a full parser; where the fast path
+    answers, it must answer what pylatexenc would."""
+    import unicodedata
+
+    from livingreview.bibtex import _latex, _simple_latex
+
+    value = "".join(pieces)
+    fast = _simple_latex(value)
+    if fast is None:
+        return
+    slow = unicodedata.normalize("NFC", _latex().latex_to_text(value))  # type: ignore[attr-defined]
+    assert " ".join(fast.split()) == " ".join(slow.split())

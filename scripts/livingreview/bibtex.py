@@ -245,7 +245,15 @@ def _latex() -> object:
     return LatexNodes2Text(math_mode="text")
 
 
+#: An accent over a dotless i or j (\'\i, \'{\i}) is simply the accented letter.
+_DOTLESS = re.compile(r"""\\([`'^"~=.])\s*(?:\{\s*\\([ij])\s*\}|\\([ij])(?![A-Za-z])\s*)""")
 _ACCENT = re.compile(r"""\\([`'^"~=.])\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))""")
+#: Greek letters written as one-symbol formulas, as in $\alpha$-CD19.
+_GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
+    "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ",
+}  # fmt: skip
+_GREEK_MATH = re.compile(r"\$\\(" + "|".join(_GREEK) + r")\$")
 _LETTER_ACCENT = re.compile(r"\\([cvuHkr])(?:\s*\{\s*([A-Za-z])\s*\}|\s+([A-Za-z]))")
 _SYMBOL = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i)(?![A-Za-z])\s*(?:\{\})?")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
@@ -285,6 +293,8 @@ def _simple_latex(value: str) -> str | None:
     """The common LaTeX of bibliographies (accents, a few letters, escapes, font
     commands) without a full LaTeX parser; None when anything else is left."""
     text = _STYLE.sub(r"\1", value)
+    text = _GREEK_MATH.sub(lambda m: _GREEK[m.group(1)], text)
+    text = _DOTLESS.sub(lambda m: "\\" + m.group(1) + (m.group(2) or m.group(3)), text)
     text = _ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _COMBINING[m.group(1)], text)
     text = _LETTER_ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _COMBINING[m.group(1)], text)
     text = _SYMBOL.sub(lambda m: _SYMBOLS[m.group(1)], text)

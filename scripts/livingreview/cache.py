@@ -29,7 +29,7 @@ from .memo import Memo
 
 CACHE_DIR = ".livingreview-cache"
 #: Bump when the model or a parser changes how files turn into objects.
-FORMAT = f"{__version__}-1"
+FORMAT = f"{__version__}-2"
 
 
 @dataclass
@@ -47,12 +47,12 @@ def stamp(path: Path) -> tuple[int, int]:
 class ParseCache:
     """Parsed files by absolute path; a stale or missing entry means "parse again"."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: Memo | None = None) -> None:
         self.entries: dict[str, Entry] = {}
         #: How many entries came from disk: with nothing parsed since, there is nothing to save.
         self.loaded = 0
         #: What was computed from the parsed objects (checks, pages), for the next build.
-        self.memo = Memo()
+        self.memo = memo or Memo()
         self.parsed = 0
         self.reused = 0
 

@@ -15,6 +15,7 @@ from .cache import CACHE_DIR, CheckResult, ParseCache, fingerprint, load_result,
 from .check import check_review
 from .diagnostics import has_errors, to_json
 from .load import inputs, load_review
+from .memo import Memo
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -32,7 +33,7 @@ def _usage(message: str) -> int:
 def _cache(args: argparse.Namespace, root: Path) -> ParseCache | None:
     if getattr(args, "no_cache", False):
         return None
-    cache = ParseCache()
+    cache = ParseCache(Memo(keep=False))  # one run: parsed files are read from disk, nothing is kept
     cache.load(root)
     return cache
 
@@ -75,7 +76,7 @@ def _check_cached(root: Path) -> CheckResult:
     result = load_result(root, wanted)
     if result is None:
         again = (root / CACHE_DIR).is_dir()
-        cache = ParseCache()
+        cache = ParseCache(Memo(keep=False))
         cache.load(root)
         result = _check(root, cache, wanted)
         if again:

@@ -255,7 +255,9 @@ def _dataclass_plan(cls: Any) -> Plan:
         file = c.file
         m = node.start_mark
         where = Where(file, (m.line + 1, m.column + 1))
-        keys, values, items = where.keys, where.values, where.items
+        # Only values are located: every message about a key is reported while
+        # converting, and Where.value() is what the checks ask for afterwards.
+        values, items = where.values, where.items
         seen: dict[str, Node] = {}
         suggested: set[str] = set()
         out: dict[str, Any] = {}
@@ -288,8 +290,7 @@ def _dataclass_plan(cls: Any) -> Plan:
                 failed = True
                 continue
             key = f.key  # one shared string per field name: millions of positions are keyed by it
-            km, vm = key_node.start_mark, value_node.start_mark
-            keys[key] = (km.line + 1, km.column + 1)
+            vm = value_node.start_mark
             values[key] = (vm.line + 1, vm.column + 1)
             if isinstance(value_node, SequenceNode):
                 items[key] = [(item.start_mark.line + 1, item.start_mark.column + 1) for item in value_node.value]

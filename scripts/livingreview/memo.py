@@ -54,7 +54,10 @@ class Memo:
     keeps its identity and can serve as one dependency.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        #: False for a one-off build: nothing is kept, every value is computed when asked
+        #: for (a large review's kept pieces weigh hundreds of megabytes).
+        self.keep = keep
         self._entries: dict[tuple[str, int], _Entry] = {}
         self._interned: dict[str, _Entry] = {}
         self.generation = 0
@@ -69,6 +72,8 @@ class Memo:
         self._interned = {k: e for k, e in self._interned.items() if e.used >= old}
 
     def intern(self, name: str, value: T) -> T:
+        if not self.keep:
+            return value
         kept = self._interned.get(name)
         if kept is not None and (kept.value is value or (type(kept.value) is type(value) and kept.value == value)):
             kept.used = self.generation
@@ -81,6 +86,9 @@ class Memo:
         return self.intern(name, tuple(mapping.values()))
 
     def get(self, name: str, deps: tuple[Any, ...], make: Callable[[], T]) -> T:
+        if not self.keep:
+            self.misses += 1
+            return make()
         key = (name, id(deps[0]))
         entry = self._entries.get(key)
         if entry is not None and _all_same(entry.deps, deps):

@@ -99,7 +99,7 @@ DurationUnit = Literal["months", "days", "weeks", "years"]
 # --------------------------------------------------------------------------- trial records
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """Where a reported value was published and where the review team read it."""
 
@@ -128,7 +128,7 @@ class Source:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     """One reported value: an endpoint's number for one analysis population at one time point."""
 
@@ -203,7 +203,7 @@ class Result:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Product:
     """The cell product studied: its names are how readers search for it."""
 
@@ -215,7 +215,7 @@ class Product:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Construct:
     """What the CAR is made of and where the cells come from."""
 
@@ -233,7 +233,7 @@ class Construct:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Design:
     """How the study was run."""
 
@@ -245,7 +245,7 @@ class Design:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Population:
     """Who was studied."""
 
@@ -255,7 +255,7 @@ class Population:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """One dated entry in a record's history."""
 
@@ -264,7 +264,7 @@ class Change:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Trial:
     """A study record: one study cohort, every value reported for it, and where each came from."""
 
@@ -316,7 +316,7 @@ class Trial:
 # --------------------------------------------------------------------------- vocabulary
 
 
-@dataclass
+@dataclass(slots=True)
 class Endpoint:
     """A term of the controlled endpoint vocabulary."""
 
@@ -333,7 +333,7 @@ class Endpoint:
         return {"rate": "%", "duration": "months", "count": "patients", "age": "years"}[self.kind]
 
 
-@dataclass
+@dataclass(slots=True)
 class EndpointVocabulary:
     """content/endpoints.yaml."""
 
@@ -352,7 +352,7 @@ def dataclass_fields(cls: type) -> list[dataclasses.Field[Any]]:
 # --------------------------------------------------------------------------- references
 
 
-@dataclass
+@dataclass(slots=True)
 class Reference:
     """A BibTeX entry, with its fields decoded from LaTeX for display."""
 
@@ -370,8 +370,12 @@ class Reference:
     #: entry many times. Never pickled, so the parse cache cannot hold stale text.
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "derived": {}}
+    def __getstate__(self) -> list[Any]:
+        return [{} if f.name == "derived" else getattr(self, f.name) for f in dataclasses.fields(self)]
+
+    def __setstate__(self, state: list[Any]) -> None:
+        for f, value in zip(dataclasses.fields(self), state, strict=True):
+            object.__setattr__(self, f.name, value)
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
@@ -416,7 +420,7 @@ def _names(ref: Reference) -> tuple[list[str], bool]:
 # --------------------------------------------------------------------------- comparison tables
 
 
-@dataclass
+@dataclass(slots=True)
 class Condition:
     """One test on a record field; a record joins a table when it passes every condition."""
 
@@ -432,7 +436,7 @@ class Condition:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Column:
     """A table column: a reported endpoint, or a field of the record."""
 
@@ -451,7 +455,7 @@ class Column:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Table:
     """A comparison table: which records, which columns, in which order."""
 
@@ -483,7 +487,7 @@ NodeKind = Literal["question", "action", "outcome"]
 Verdict = Literal["recommend", "consider", "against", "monitor", "individual"]
 
 
-@dataclass
+@dataclass(slots=True)
 class FlowNode:
     """A step of a decision algorithm."""
 
@@ -500,7 +504,7 @@ class FlowNode:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class FlowEdge:
     """A labelled arrow from one step to the next."""
 
@@ -510,7 +514,7 @@ class FlowEdge:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Flowchart:
     """A published decision algorithm, step by step, each step tied to its evidence."""
 
@@ -539,7 +543,7 @@ class Flowchart:
 # --------------------------------------------------------------------------- glossary
 
 
-@dataclass
+@dataclass(slots=True)
 class GlossaryEntry:
     """An abbreviation readers meet on the site."""
 
@@ -549,7 +553,7 @@ class GlossaryEntry:
     where: Where = where_field()
 
 
-@dataclass
+@dataclass(slots=True)
 class Glossary:
     """content/glossary.yaml: abbreviations, shown as tooltips wherever they appear."""
 

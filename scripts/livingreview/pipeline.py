@@ -10,12 +10,14 @@ from .cache import ParseCache, paused_gc
 from .check import as_of, check_review
 from .diagnostics import Diagnostic, has_errors
 from .load import Review, load_review
+from .memo import Memo
 from .render import render_site, study_page
 
 
 @dataclass
 class Build:
-    review: Review
+    #: None once a one-off build has handed its pages over and let the review go.
+    review: Review | None
     diagnostics: list[Diagnostic]
     files: dict[str, str | bytes] = field(default_factory=dict)
     as_of: dt.date = dt.date(2000, 1, 1)
@@ -41,7 +43,7 @@ def build(root: Path, templates: Path, site_url: str | None = None, cache: Parse
 
 
 def _build(root: Path, templates: Path, site_url: str | None, cache: ParseCache | None) -> Build:
-    cache = cache or ParseCache()
+    cache = cache or ParseCache(Memo(keep=False))  # nobody will build again with it
     cache.memo.start()
     review, diags = load_review(root, cache=cache)
     diagnostics = check_review(review, diags, cache.memo)

@@ -20,7 +20,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .cache import MEMORY
+from .cache import MEMORY, ParseCache
+from .memo import Memo
 from .pipeline import Build, build
 
 log = logging.getLogger("mkdocs.plugins.livingreview")
@@ -35,7 +36,12 @@ class PluginConfig(MkDocsPluginConfig):
 class LivingReviewPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         self.root = Path.cwd()
+        self.command = "build"
         self.result: Build | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook also keeps one plugin object across the rebuilds of mkdocs serve.
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
@@ -43,10 +49,13 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Runs before MkDocs cleans site_dir: raising here leaves the old site intact.
+        # mkdocs serve keeps what it parsed and rendered for the next rebuild; a one-off
+        # build keeps nothing, which on a large review is most of its memory.
+        cache = MEMORY if self.command == "serve" else ParseCache(Memo(keep=False))
         try:
-            MEMORY.load(self.root)  # entries already in memory (mkdocs serve) take precedence
-            result = build(self.root, self.root / self.config.templates, config.site_url or "", cache=MEMORY)
-            MEMORY.save(self.root)
+            if not cache.entries:
+                cache.load(self.root)  # what the last `livingreview check` parsed, if it kept it
+            result = build(self.root, self.root / self.config.templates, config.site_url or "", cache=cache)
         except Exception as exc:  # a bug in the tool must still not show a traceback
             raise PluginError(f"livingreview: internal error: {exc!r}") from exc
         errors = [d for d in result.diagnostics if d.severity == "error"]
@@ -71,6 +80,9 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
             if existing is not None:
                 out.remove(existing)
             out.append(File.generated(config, path, content=content))
+        # MkDocs holds the pages now; the review itself is not needed any more.
+        self.result.files = {}
+        self.result.review = None
         return out
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:

@@ -23,9 +23,14 @@ class Mark(NamedTuple):
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Where:
-    """Where a mapping and each of its keys and values stand in the source."""
+    """Where a mapping and each of its values stand in the source.
+
+    ``keys`` is filled for BibTeX entries, whose messages point at a field's name; a
+    YAML mapping locates its values only (problems with keys are reported while the
+    file is read, straight from the parser's nodes).
+    """
 
     file: str
     pos: Pos = (0, 0)

@@ -44,10 +44,44 @@ def _loader(pure: bool) -> YAML:
     return yaml
 
 
-#: libyaml through ruamel.yaml.clib when installed (ten times faster), else pure Python.
-_fast = _loader(pure=False)
-#: The pure-Python composer words syntax errors the way the messages below expect.
+#: The pure-Python composer words syntax errors the way the messages below expect, and
+#: stands in for libyaml where ruamel.yaml.clib is not installed.
 _pure = _loader(pure=True)
+
+try:
+    from ruamel.yaml import cyaml
+
+    CParser: Any = getattr(cyaml, "CParser")  # noqa: B009 - libyaml, from ruamel.yaml.clib; not re-exported for mypy
+except ImportError:  # pragma: no cover - ruamel.yaml.clib is a dependency
+    CParser = None
+
+
+if CParser is not None:
+
+    class _Composer(CParser, _Resolver):  # type: ignore[misc,valid-type]
+        """libyaml's composer with the resolver above, and nothing else.
+
+        ``YAML.compose`` builds a new loader class on every call and its loaders refer
+        to themselves; each one, with the text it read, lives on until the garbage
+        collector runs, and loading pauses the collector. This one holds no cycle, so
+        it is freed as soon as the node tree is composed.
+        """
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            _Resolver.__init__(self)
+
+
+def _compose_fast(text: str) -> Node | None:
+    """Compose with libyaml (ten times faster than pure Python) when it is installed."""
+    if CParser is None:  # pragma: no cover
+        return _pure.compose(io.StringIO(text))  # type: ignore[no-any-return]
+    composer = _Composer(text)
+    try:
+        return composer.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        composer.dispose()
+
 
 STR_TAG = "tag:yaml.org,2002:str"
 _INT = re.compile(r"^[-+]?[0-9][0-9_]*$|^0o[0-7_]+$|^0x[0-9a-fA-F_]+$")
@@ -172,7 +206,7 @@ def compose(text: str, file: str, diags: Diagnostics) -> Node | None:
         diags.add("LR104", Mark(file, *tab), "tab used for indentation", "indent with spaces")
         return None
     try:
-        node: Node | None = _fast.compose(io.StringIO(text))
+        node: Node | None = _compose_fast(text)
     except (YAMLError, ValueError, UnicodeError):  # libyaml's wording differs; ask the pure parser
         node = _compose_pure(text, file, diags)
         if node is None:
