@@ -214,6 +214,81 @@ def worker_prepare(root: Path, plain: Path, cite: Path | None) -> dict[str, Any]
     return {"plain_files": files, "cite_pages": pages, "seconds": time.perf_counter() - t0}
 
 
+def worker_profile(root: Path) -> dict[str, Any]:
+    """Where a cold check's time goes, in one process so that the parts add up.
+
+    Each file is parsed in turn and timed by kind; then what handing every parsed file
+    back from a worker process costs (pickling there, unpickling here); then the review
+    is assembled and checked. The same steps run again under cProfile for the functions
+    with the most time of their own.
+    """
+    import cProfile
+    import pickle
+    import pstats
+
+    from .cache import ParseCache, _cores, _parse_job, paused_gc
+    from .check import check_review
+    from .load import _jobs, load_review
+    from .memo import Memo
+
+    def steps(times: dict[str, float], counts: dict[str, int]) -> ParseCache:
+        cache = ParseCache(Memo(keep=False))
+        for path, parse in _jobs(root):
+            kind = "BibTeX" if path.suffix == ".bib" else "YAML"
+            t0 = time.perf_counter()
+            cache.entries[str(path)] = _parse_job((path, parse))
+            times[kind] = times.get(kind, 0.0) + time.perf_counter() - t0
+            counts[kind] = counts.get(kind, 0) + 1
+        t0 = time.perf_counter()
+        review, diags = load_review(root, cache=cache)  # every file is in the cache: assembly only
+        times["assemble"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        check_review(review, diags)
+        times["check"] = time.perf_counter() - t0
+        return cache
+
+    times: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    with paused_gc():
+        cache = steps(times, counts)
+        entries = list(cache.entries.values())
+        t0 = time.perf_counter()
+        blob = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+        times["pickle"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        pickle.loads(blob)
+        times["unpickle"] = time.perf_counter() - t0
+    del cache, entries, blob
+    profiler = cProfile.Profile()
+    with paused_gc():
+        profiler.enable()
+        steps({}, {})
+        profiler.disable()
+    stats = pstats.Stats(profiler)
+    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:PROFILE_ROWS]  # type: ignore[attr-defined]
+    top = [
+        {"function": _where(file, line, name), "calls": calls, "own": own, "cumulative": cum}
+        for (file, line, name), (_, calls, own, cum, _callers) in rows
+    ]
+    return {"times": times, "counts": counts, "cores": _cores(), "top": top}
+
+
+#: How many functions the profile in the report lists.
+PROFILE_ROWS = 15
+
+
+def _where(file: str, line: int, name: str) -> str:
+    """A profiled function as ``package/module.py:line(name)``, without the install path."""
+    if file == "~":
+        return name  # a built-in
+    parts = Path(file).parts
+    for anchor in ("site-packages", "scripts"):
+        if anchor in parts:
+            parts = parts[parts.index(anchor) + 1 :]
+            break
+    return f"{'/'.join(parts)}:{line}({name})"
+
+
 #: Runs in mkdocs-bibtex's own environment: its citation work on every page, in-process.
 BIBTEX_WORKER = """\
 import json, sys, time
@@ -749,7 +824,74 @@ def report(results: list[SizeResult], command: str, started: dt.datetime, runs: 
             if m.failure:
                 lines.append(f"- {name} failed: {m.failure}")
         lines += [f"- Note: {n}" for n in res.notes]
+    for res in results:
+        if res.facts.get("profile"):
+            when = dt.datetime.fromisoformat(res.facts["profile"]["when"])
+            lines += ["", *profile_section(res.studies, res.references, res.facts["profile"], when)]
     return "\n".join(lines) + "\n"
+
+
+PROFILE_HEADING = "## Where a cold check's time goes"
+
+
+def profile_section(studies: int, references: int, prof: dict[str, Any], when: dt.datetime) -> list[str]:
+    """The report's account of a cold check at one size, from :func:`worker_profile`."""
+    t, n, cores = prof["times"], prof["counts"], prof["cores"]
+    parse = t.get("YAML", 0.0) + t.get("BibTeX", 0.0)
+    floor = parse / cores + t["assemble"] + t["check"]
+    target = " (the target at this size is 10 s)" if (studies, references) == (5000, 20000) else ""
+    lines = [
+        f"{PROFILE_HEADING} ({studies:,} studies, {references:,} references)",
+        "",
+        f"Profiled {when:%Y-%m-%d %H:%M} UTC, in one process and one step after the other so that the parts "
+        f"add up (`python -m livingreview.bench --profile-only {studies}:{references}` repeats this section "
+        "alone). A real cold check parses on every core at once: it parses a share of the files itself while "
+        "worker processes parse the rest and pickle them back; the checks need the whole review and run "
+        "afterwards, in one process.",
+        "",
+        "| Step, on one core | Seconds |",
+        "| --- | ---: |",
+        f"| parse {n.get('YAML', 0):,} YAML files | {_s(t.get('YAML', 0.0))} |",
+        f"| parse {n.get('BibTeX', 0):,} BibTeX files ({references:,} entries) | {_s(t.get('BibTeX', 0.0))} |",
+        f"| pickle every parsed file (what a worker pays to hand its files back) | {_s(t['pickle'])} |",
+        f"| unpickle them | {_s(t['unpickle'])} |",
+        f"| assemble the review from the parsed files | {_s(t['assemble'])} |",
+        f"| run every check | {_s(t['check'])} |",
+        "",
+        f"- On {cores} {'core' if cores == 1 else 'cores'}, parsing alone takes at least {_s(parse)} / {cores} = "
+        f"{_s(parse / cores)} s even "
+        f"if handing files back cost nothing; with assembling and checking, a cold check cannot finish in "
+        f"less than {_s(floor)} s plus interpreter start-up and imports{target}.",
+        "- Handing a file back costs a worker "
+        f"{t['pickle'] / parse:.0%} of parsing it, so the workers get less than an equal share.",
+        "",
+        f"The {len(prof['top'])} functions with the most time of their own, under cProfile (which slows "
+        "everything down, so compare the rows with each other, not with the table above):",
+        "",
+        "| Function | Calls | Own (s) | With callees (s) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [f"| `{r['function']}` | {r['calls']:,} | {_s(r['own'])} | {_s(r['cumulative'])} |" for r in prof["top"]]
+    return lines
+
+
+def profile(root: Path) -> dict[str, Any] | None:
+    """Run :func:`worker_profile` in a fresh process; None (and a log line) if it fails."""
+    log("  profiling one cold check")
+    sample, stdout, stderr = run([sys.executable, "-m", "livingreview.bench", "--worker", "profile", "--root", root])
+    lines = stdout.strip().splitlines()
+    if sample.returncode != 0 or not lines:
+        log(f"  profiling failed: {stderr.strip()[-500:]}")
+        return None
+    data: dict[str, Any] = json.loads(lines[-1])
+    data["when"] = dt.datetime.now(dt.UTC).isoformat()
+    return data
+
+
+def _replace_profile(report_text: str, section: list[str]) -> str:
+    """The report with its profile section (the last one) replaced or added."""
+    head = report_text.split("\n" + PROFILE_HEADING)[0].rstrip("\n")
+    return (head + "\n\n" if head else "") + "\n".join(section) + "\n"
 
 
 # --------------------------------------------------------------------------- command line
@@ -792,7 +934,13 @@ def parser() -> argparse.ArgumentParser:
         help="from this many studies on, skip the re-render and the two mkdocs-bibtex builds (to save time)",
     )
     p.add_argument("--seed", type=int, default=1, help="random seed of the synthetic corpora")
-    p.add_argument("--worker", choices=["rerender", "cite", "prepare"], help=argparse.SUPPRESS)
+    p.add_argument(
+        "--profile-only",
+        metavar="STUDIES:REFERENCES",
+        help="only profile a cold check at this size and replace that section of --out",
+    )
+    p.add_argument("--no-profile", action="store_true", help="do not profile a cold check at the largest size")
+    p.add_argument("--worker", choices=["rerender", "cite", "prepare", "profile"], help=argparse.SUPPRESS)
     p.add_argument("--root", help=argparse.SUPPRESS)
     p.add_argument("--plain", help=argparse.SUPPRESS)
     p.add_argument("--cite", help=argparse.SUPPRESS)
@@ -807,11 +955,15 @@ def main(argv: list[str] | None = None) -> int:
             data = worker_rerender(root)
         elif args.worker == "cite":
             data = worker_cite(root)
+        elif args.worker == "profile":
+            data = worker_profile(root)
         else:
             data = worker_prepare(root, Path(args.plain), Path(args.cite) if args.cite else None)
         print(json.dumps(data))
         return 0
 
+    if args.profile_only:
+        return _profile_only(args)
     runs = 3 if args.quick else args.runs
     sizes = parse_sizes(QUICK_SIZES if args.quick else args.sizes, runs)
     if not args.no_seed and not any(s == 0 for s, _, _ in sizes):
@@ -847,6 +999,10 @@ def main(argv: list[str] | None = None) -> int:
             res.done = True
             results.append(res)
             out.write_text(report(results, command, started, runs, complete=False), encoding="utf-8")
+        synthetic = [r for r in results if r.studies]
+        if synthetic and not args.no_profile:
+            largest = max(synthetic, key=lambda r: (r.studies, r.references))
+            largest.facts["profile"] = profile(work / largest.label / "review")
         out.write_text(report(results, command, started, runs, complete=True), encoding="utf-8")
     finally:
         if not args.workdir:
@@ -854,6 +1010,33 @@ def main(argv: list[str] | None = None) -> int:
     log(f"report written to {out}")
     for t in targets(results):
         log(f"{t.status:>12}  {t.text}: {t.measured}")
+    return 0
+
+
+def _profile_only(args: argparse.Namespace) -> int:
+    """Generate one size, profile a cold check, and put the section into the report."""
+    from .synth import write_corpus
+
+    sizes = parse_sizes(args.profile_only, 1)
+    if len(sizes) != 1 or not sizes[0][0]:
+        raise SystemExit("--profile-only takes one size, studies:references")
+    studies, references, _ = sizes[0]
+    work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="livingreview-bench-"))
+    root = work / f"s{studies}-r{references}" / "review"
+    try:
+        shutil.rmtree(root, ignore_errors=True)
+        write_corpus(root, studies, references, args.seed)
+        prof = profile(root)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    if prof is None:
+        return 1
+    out = Path(args.out)
+    text = out.read_text(encoding="utf-8") if out.is_file() else ""
+    section = profile_section(studies, references, prof, dt.datetime.fromisoformat(prof["when"]))
+    out.write_text(_replace_profile(text, section), encoding="utf-8")
+    log(f"profile written to {out}")
     return 0
 
 
