@@ -134,15 +134,7 @@ class ParseCache:
         live = {k: e for k, e in self.entries.items() if k.startswith(str(root)) and os.path.exists(k)}
         if self.parsed == 0 and len(live) == self.loaded and path.is_file():
             return  # nothing new: writing the same entries again would cost seconds on a large review
-        try:
-            path.parent.mkdir(exist_ok=True)
-            (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-            tmp = path.with_suffix(".tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(live, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only checkout simply goes without a cache
+        _write(path, live)
 
 
 # ---------------------------------------------------------------------- check results
@@ -186,16 +178,20 @@ def load_result(root: Path, wanted: str) -> CheckResult | None:
 
 
 def save_result(root: Path, result: CheckResult) -> None:
-    path = _result_file(root)
+    _write(_result_file(root), result)
+
+
+def _write(path: Path, value: Any) -> None:
+    """Pickle ``value`` to ``path`` in the cache folder, all or nothing."""
     try:
         path.parent.mkdir(exist_ok=True)
         (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
         tmp = path.with_suffix(".tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
     except OSError:
-        pass
+        pass  # a read-only checkout simply goes without a cache
 
 
 @contextmanager
