@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from livingreview import cite
@@ -110,6 +110,10 @@ latex_pieces = st.sampled_from(
 
 
 @given(st.lists(latex_pieces, max_size=12))
+@example(["\\o", "\\'e"])  # once read as \oe followed by an accent
+@example(["\\o", "\\textit{in vivo}"])
+@example(["\\o", "e"])
+@example(["-", "{", "-"])  # "--" only where the dashes touch
 def test_the_fast_latex_decoder_agrees_with_pylatexenc(pieces: list[str]) -> None:
     """Common bibliography LaTeX is decoded without a full parser; where the fast path
     answers, it must answer what pylatexenc would."""

@@ -292,17 +292,19 @@ _SYMBOLS = {
 def _simple_latex(value: str) -> str | None:
     """The common LaTeX of bibliographies (accents, a few letters, escapes, font
     commands) without a full LaTeX parser; None when anything else is left."""
-    text = _STYLE.sub(r"\1", value)
+    # Letters first: a substitution below can put a letter right after \o, which would
+    # then read as \oe (\o\'e is "øé", not "œ" with an accent).
+    text = _DOTLESS.sub(lambda m: "\\" + m.group(1) + (m.group(2) or m.group(3)), value)
+    text = _SYMBOL.sub(lambda m: _SYMBOLS[m.group(1)], text)
+    text = _STYLE.sub(r"\1", text)
     text = _GREEK_MATH.sub(lambda m: _GREEK[m.group(1)], text)
-    text = _DOTLESS.sub(lambda m: "\\" + m.group(1) + (m.group(2) or m.group(3)), text)
     text = _ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _COMBINING[m.group(1)], text)
     text = _LETTER_ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _COMBINING[m.group(1)], text)
-    text = _SYMBOL.sub(lambda m: _SYMBOLS[m.group(1)], text)
     text = _ESCAPED.sub(lambda m: "\x00" + m.group(1), text)
     if "\\" in text or "$" in text:
         return None
+    text = text.replace("---", "\u2014").replace("--", "\u2013")  # a brace between dashes keeps them apart
     text = text.replace("{", "").replace("}", "").replace("\x00", "")
-    text = text.replace("---", "\u2014").replace("--", "\u2013")
     return unicodedata.normalize("NFC", text)
 
 
