@@ -107,12 +107,17 @@ def search(tab: Offline, base_url: str, query: str) -> list[str]:
     page.wait_for_load_state("networkidle")
     page.keyboard.press("/")
     page.keyboard.type(query, delay=20)
-    page.wait_for_function(
-        "() => /matching/.test(document.querySelector('.md-search-result__meta')?.textContent || '')",
-        timeout=20000,
-    )
+    # Material searches as the reader types and may answer "No matching documents" for a
+    # prefix or before its index has loaded: wait for results that stay put.
     links = page.locator(".md-search-result__item > a.md-search-result__link")
-    return [(links.nth(i).get_attribute("href") or "").split("?")[0] for i in range(min(5, links.count()))]
+    shown: list[str] = []
+    for _ in range(80):
+        page.wait_for_timeout(250)
+        now = [(links.nth(i).get_attribute("href") or "").split("?")[0] for i in range(min(5, links.count()))]
+        if now and now == shown:
+            return now
+        shown = now
+    return shown
 
 
 @pytest.mark.parametrize("query", ["Kymriah", "CTL019", "NCT02435849", "tisagenlecleucel"])
