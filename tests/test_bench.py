@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from livingreview.bench import (
+from livingreview_bench.benchmark import (
     PROFILE_HEADING,
     PROFILE_ROWS,
     Measure,
@@ -16,7 +16,7 @@ from livingreview.bench import (
     targets,
     worker_profile,
 )
-from livingreview.synth import write_corpus
+from livingreview_bench.synth import write_corpus
 
 
 def measured(name: str, *seconds: float, mb: float = 100.0) -> Measure:

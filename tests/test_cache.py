@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import livingreview.cli as cli_module
-from livingreview.cache import CACHE_DIR, ParseCache
 from livingreview.cli import main
-from livingreview.load import load_review
+from livingreview.load.cache import CACHE_DIR, ParseCache
+from livingreview.load.loader import load_review
 from test_corpus import CORPUS
 
 

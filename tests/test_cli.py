@@ -49,7 +49,7 @@ def test_github_format_is_valid_annotation_syntax(tmp_path: Path, cli) -> None:
 
 
 def test_github_format_escapes_special_characters() -> None:
-    from livingreview.diagnostics import Diagnostic
+    from livingreview.model.diagnostics import Diagnostic
 
     d = Diagnostic("LR311", "error", "a,b:c.md", 3, 4, "100% broken\nline", "")
     assert d.format_github() == (

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.compare import agree
-from livingreview.flows import layout, problems, svg
-from livingreview.forest import wilson
-from livingreview.load import load_review
-from livingreview.model import Result, Source
-from livingreview.tables import build
+from livingreview.check.compare import agree
+from livingreview.load.loader import load_review
+from livingreview.model.flowgraph import problems
+from livingreview.model.records import Result, Source
+from livingreview.render.flowchart import layout, svg
+from livingreview.render.forest import wilson
+from livingreview.render.table_view import build
 from test_corpus import CORPUS
 
 

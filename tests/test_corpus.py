@@ -15,7 +15,7 @@ import pytest
 
 from conftest import BIN, run
 from livingreview.check import check_review
-from livingreview.load import load_review
+from livingreview.load.loader import load_review
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = sorted(d.name for d in CORPUS.iterdir() if d.is_dir() and not d.name.startswith("_"))

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from livingreview.fmt import format_text, run, targets
-from livingreview.model import Trial
-from livingreview.scaffold import new_study
+from livingreview.edit.fmt import format_text, run, targets
+from livingreview.edit.scaffold import new_study
+from livingreview.model.records import Trial
 
 COMMENTED = """\
 # a comment before everything

@@ -1,7 +1,7 @@
 """Rebuilding after an edit, with what the previous build kept, gives exactly a fresh build.
 
 ``mkdocs serve`` keeps parsed files and rendered pieces between builds (see
-:mod:`livingreview.memo`). Whatever an editor changes, the kept pieces must never
+:mod:`livingreview.model.memo`). Whatever an editor changes, the kept pieces must never
 show through: each edit below is followed by an incremental build and a build from
 nothing, and the two must agree byte for byte, diagnostics included.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from livingreview.cache import ParseCache
+from livingreview.load.cache import ParseCache
 from livingreview.pipeline import Build, build
-from livingreview.synth import write_corpus
+from livingreview_bench.synth import write_corpus
 
 
 def write(path: Path, text: str) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from livingreview import cite
-from livingreview.bibtex import parse_bib
-from livingreview.convert import Converter, Invalid
-from livingreview.diagnostics import Diagnostics
-from livingreview.model import Trial
-from livingreview.yamlnodes import compose
+from livingreview.load.bibtex import parse_bib
+from livingreview.load.convert import Converter, Invalid
+from livingreview.load.yamlnodes import compose
+from livingreview.model.diagnostics import Diagnostics
+from livingreview.model.records import Trial
+from livingreview.text import cite
 
 FIXTURE_RECORD = (Path(__file__).parent / "corpus/_base/content/trials/ok.yaml").read_text(encoding="utf-8")
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,7 +119,7 @@ def test_the_fast_latex_decoder_agrees_with_pylatexenc(pieces: list[str]) -> Non
     answers, it must answer what pylatexenc would."""
     import unicodedata
 
-    from livingreview.bibtex import _latex, _simple_latex
+    from livingreview.text.latex import _latex, _simple_latex
 
     value = "".join(pieces)
     fast = _simple_latex(value)

@@ -141,7 +141,7 @@ def test_the_editors_guide_is_contributing_part_one_with_every_field(files: dict
     # Links to the published site become links between pages, so they work offline too.
     assert "](endpoints.md)" in guide and "cart-ball.github.io" not in guide
     # The field reference is generated from the model: every field of a study is listed.
-    from livingreview.model import Trial, dataclass_fields, yaml_key
+    from livingreview.model.records import Trial, dataclass_fields, yaml_key
 
     for f in dataclass_fields(Trial):
         assert f"| `{yaml_key(f)}` |" in guide, f.name

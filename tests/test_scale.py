@@ -1,4 +1,4 @@
-"""Scale: synthetic reviews (livingreview.synth) are valid, reproducible, and render completely."""
+"""Scale: synthetic reviews (livingreview_bench.synth) are valid, reproducible, and render completely."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.pipeline import build
-from livingreview.synth import VALUES_MAX, write_corpus
+from livingreview_bench.synth import VALUES_MAX, write_corpus
 
 
 def tree(root: Path) -> dict[str, bytes]:

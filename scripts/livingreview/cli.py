@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cache import CACHE_DIR, CheckResult, ParseCache, fingerprint, load_result, paused_gc, save_result
 from .check import check_review
-from .diagnostics import has_errors, to_json
-from .load import inputs, load_review
-from .memo import Memo
+from .load.cache import CACHE_DIR, CheckResult, ParseCache, fingerprint, load_result, paused_gc, save_result
+from .load.loader import inputs, load_review
+from .model.diagnostics import has_errors, to_json
+from .model.memo import Memo
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -107,7 +107,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, new_study
+    from .edit.scaffold import ScaffoldError, new_study
 
     root = _root(args)
     try:
@@ -120,7 +120,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from .fmt import run
+    from .edit.fmt import run
 
     root = _root(args)
     changed, problems = run(root, args.check, [Path(p) for p in args.paths] or None)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from .render import write_site
+from .render.site import write_site
 
 
 def engine_config(root: Path, out: Path) -> str:

@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import ParseCache, paused_gc
-from .check import as_of, check_review
-from .diagnostics import Diagnostic, has_errors
-from .load import Review, load_review
-from .memo import Memo
-from .render import render_site, study_page
+from .check import check_review
+from .load.cache import ParseCache, paused_gc
+from .load.loader import load_review
+from .model.diagnostics import Diagnostic, has_errors
+from .model.memo import Memo
+from .model.review import Review, as_of
+from .render.renderer import study_page
+from .render.site import render_site
 
 
 @dataclass

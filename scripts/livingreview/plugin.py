@@ -20,8 +20,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .cache import MEMORY, ParseCache
-from .memo import Memo
+from .load.cache import MEMORY, ParseCache
+from .model.memo import Memo
 from .pipeline import Build, build
 
 log = logging.getLogger("mkdocs.plugins.livingreview")

@@ -1,0 +1,274 @@
+"""Checks of one study record: citations, registry ids, numbers, and where reports differ."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+
+from ..model.diagnostics import Diagnostics
+from ..model.records import Result, Trial
+from ..model.review import Review
+from .compare import disagreements
+from .text import check_text, resolve_key, suggest_endpoint, text_fields
+
+REGISTRY = re.compile(
+    r"^(NCT\d{8}|ChiCTR(-[A-Z]{2,6}-)?\d{7,10}|\d{4}-\d{6}-\d{2}|ISRCTN\d{8}|CTRI/\d{4}/\d{2,3}/\d{6}|jRCT\w{10,12})$"
+)
+TOXICITY_PAIRS = {"crs_grade3plus": "crs_any", "icans_grade3plus": "icans_any", "agvhd_grade3plus": "agvhd_any"}
+MRD_ENDPOINTS = {"mrd_neg_cr"}
+
+
+def check_trial(review: Review, trial: Trial, diags: Diagnostics) -> set[str]:
+    """Every check of one record on its own; returns the keys it cites."""
+    cited = _check_trial_citations(review, trial, diags)
+    _check_registry(trial, diags)
+    _check_numbers(review, trial, diags)
+    _check_disagreements(trial, diags)
+    return cited
+
+
+def _check_trial_citations(review: Review, trial: Trial, diags: Diagnostics) -> set[str]:
+    # Positions are looked up only for what is reported: a large review has
+    # hundreds of thousands of keys, nearly all of them known.
+    known = review.references
+    cited: set[str] = set()
+    for i, key in enumerate(trial.references):
+        cited.add(key)
+        if key not in known:
+            resolve_key(review, key, trial.where.item("references", i), diags, trial.id)
+    for r in trial.results:
+        for name in ("ref", "review"):
+            key = getattr(r.source, name)
+            if key:
+                cited.add(key)
+                if key not in known:
+                    resolve_key(review, key, r.source.where.value(name), diags, trial.id)
+    for text, where, key in text_fields(trial):
+        if "@" in text:
+            cited |= check_text(review, text, where.value(key), diags, trial.id)
+    return cited
+
+
+def _check_registry(trial: Trial, diags: Diagnostics) -> None:
+    for i, reg in enumerate(trial.registry):
+        if not REGISTRY.match(reg):
+            hint = (
+                "an NCT number is NCT followed by 8 digits"
+                if reg.upper().startswith("NCT")
+                else ("use the id as the registry writes it, e.g. NCT02435849 or ChiCTR-OIC-17013523")
+            )
+            diags.add(
+                "LR312", trial.where.item("registry", i), f"'{reg}' is not a valid registry id", hint, subject=trial.id
+            )
+
+
+def check_related(review: Review, trial: Trial, diags: Diagnostics) -> None:
+    for i, other in enumerate(trial.related):
+        if other not in review.trials and other not in review.unreadable:
+            hint = difflib.get_close_matches(other, list(review.trials), n=1)
+            diags.add(
+                "LR504",
+                trial.where.item("related", i),
+                f"related record '{other}' does not exist",
+                f"did you mean '{hint[0]}'?" if hint else "",
+                subject=trial.id,
+            )
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _decimals(x: float) -> int:
+    text = repr(float(x))
+    return 0 if float(x).is_integer() else len(text.split(".")[1])
+
+
+def _check_numbers(review: Review, trial: Trial, diags: Diagnostics) -> None:
+    for r in trial.results:
+        endpoint = review.endpoints.get(r.endpoint)
+        if endpoint is None:
+            if review.endpoints:
+                diags.add(
+                    "LR406",
+                    r.where.value("endpoint"),
+                    f"unknown endpoint '{r.endpoint}'",
+                    suggest_endpoint(r.endpoint, list(review.endpoints)),
+                    subject=trial.id,
+                )
+            continue
+        _check_value(r, endpoint.kind, endpoint.group, trial.id, diags)
+    _check_subsets(trial, diags)
+
+
+def _check_value(r: Result, kind: str, group: str, subject: str, diags: Diagnostics) -> None:
+    w = r.where
+    if r.qualifier == "not-reached":
+        if r.value is not None:
+            diags.add(
+                "LR407",
+                w.value("value"),
+                "a value that was not reached cannot have a number",
+                "remove value or the qualifier",
+                subject=subject,
+            )
+    elif r.value is None and r.range is None and not (kind == "rate" and r.n is not None):
+        diags.add(
+            "LR407",
+            w.start,
+            f"result for '{r.endpoint}' has no value",
+            "add value:, range:, n: (rates given as a count), or qualifier: not-reached",
+            subject=subject,
+        )
+    if r.value is not None and r.range is not None:
+        diags.add("LR407", w.value("range"), "give either a value or a range, not both", subject=subject)
+    if r.unit and kind != "duration":
+        diags.add(
+            "LR409",
+            w.value("unit"),
+            f"unit applies to durations, not to the {kind} '{r.endpoint}'",
+            "remove unit",
+            subject=subject,
+        )
+    if r.scale and group != "toxicity":
+        diags.add(
+            "LR409",
+            w.value("scale"),
+            f"a grading scale applies to toxicity, not to '{r.endpoint}'",
+            "remove scale",
+            subject=subject,
+        )
+    for name in ("mrd_method", "mrd_threshold"):
+        if getattr(r, name) is not None and r.endpoint not in MRD_ENDPOINTS:
+            diags.add(
+                "LR409",
+                w.value(name),
+                f"{name} applies to MRD endpoints, not to '{r.endpoint}'",
+                f"remove {name}",
+                subject=subject,
+            )
+    if kind in ("duration", "age") and r.n is not None:
+        diags.add(
+            "LR409",
+            w.value("n"),
+            f"'{r.endpoint}' is a {kind}; n does not apply",
+            "keep N for the population size and remove n",
+            subject=subject,
+        )
+    for name, pair in (("ci", r.ci), ("range", r.range)):
+        if pair is not None and (len(pair) != 2 or pair[0] > pair[1]):
+            diags.add(
+                "LR408", w.value(name), f"{name} must be [lower, upper], not {[_fmt(x) for x in pair]}", subject=subject
+            )
+    if r.ci is not None and len(r.ci) == 2 and r.value is not None and not r.ci[0] <= r.value <= r.ci[1]:
+        diags.add(
+            "LR408",
+            w.value("ci"),
+            f"value {_fmt(r.value)} lies outside its confidence interval {_fmt(r.ci[0])}-{_fmt(r.ci[1])}",
+            subject=subject,
+        )
+    if r.n is not None and r.n_total is not None and r.n > r.n_total:
+        diags.add(
+            "LR401",
+            w.value("n"),
+            f"n is {r.n}, more than N ({r.n_total})",
+            "check both against the source",
+            subject=subject,
+        )
+    if kind == "rate":
+        numbers = [("value", r.value)] + [(f"{name}", x) for name in ("ci", "range") for x in (getattr(r, name) or [])]
+        for name, x in numbers:
+            if x is not None and not 0 <= x <= 100:
+                diags.add("LR400", w.value(name), f"{_fmt(x)} is not a percentage between 0 and 100", subject=subject)
+        if (
+            r.value is not None
+            and r.n is not None
+            and r.n_total
+            and r.qualifier is None
+            and 0 <= r.value <= 100
+            and r.n <= r.n_total
+        ):
+            exact = 100 * r.n / r.n_total
+            if abs(exact - r.value) >= 10 ** -_decimals(r.value) + 1e-9:
+                diags.add(
+                    "LR402",
+                    w.value("value"),
+                    f"{_fmt(r.value)}% disagrees with n/N = {r.n}/{r.n_total} ({exact:.1f}%)",
+                    "check the value, n and N against the source",
+                    subject=subject,
+                )
+    elif kind == "count" and r.value is not None and not float(r.value).is_integer():
+        diags.add("LR410", w.value("value"), f"{_fmt(r.value)} patients is not a whole number", subject=subject)
+    elif kind in ("duration", "age") and r.value is not None and r.value <= 0:
+        diags.add(
+            "LR405",
+            w.value("value"),
+            f"{r.endpoint} is {_fmt(r.value)}; a {kind} must be greater than 0",
+            subject=subject,
+        )
+
+
+def _check_subsets(trial: Trial, diags: Diagnostics) -> None:
+    """Subset endpoints cannot exceed their superset within one report."""
+    by_report: dict[tuple[object, ...], dict[str, Result]] = defaultdict(dict)
+    for r in trial.results:
+        if r.value is None or r.qualifier:
+            continue
+        report = (r.source.ref, r.source.review, r.population, r.subgroup, r.timepoint, r.cutoff)
+        by_report[report].setdefault(r.endpoint, r)
+    for results in by_report.values():
+        mrd = results.get("mrd_neg_cr")
+        cr = results.get("cr_cri") or results.get("cr")
+        if mrd and cr and mrd.value is not None and cr.value is not None and mrd.value > cr.value:
+            diags.add(
+                "LR403",
+                mrd.where.value("value"),
+                f"MRD-negative CR ({_fmt(mrd.value)}%) is above {cr.endpoint} ({_fmt(cr.value)}%) in the same report",
+                "check both against the source; if the denominators differ, set population on each",
+                subject=trial.id,
+            )
+        for severe, anygrade in TOXICITY_PAIRS.items():
+            s, a = results.get(severe), results.get(anygrade)
+            if s and a and s.value is not None and a.value is not None and s.value > a.value:
+                diags.add(
+                    "LR404",
+                    s.where.value("value"),
+                    f"{severe} ({_fmt(s.value)}%) is above {anygrade} ({_fmt(a.value)}%) in the same report",
+                    "check both against the source",
+                    subject=trial.id,
+                )
+
+
+# --------------------------------------------------------------------------- editorial state
+
+
+def describe(r: Result) -> str:
+    value = (
+        "not reached"
+        if r.qualifier == "not-reached"
+        else (f"{_fmt(r.range[0])}-{_fmt(r.range[1])}" if r.range else f"{r.qualifier or ''}{_fmt(r.value)}")
+    )
+    via = f" via {r.source.review}" if r.source.review else ""
+    return f"{value} ({r.source.ref}{via}, {r.source.locator})"
+
+
+def _check_disagreements(trial: Trial, diags: Diagnostics) -> None:
+    for d in disagreements(trial):
+        endpoint, timepoint, label, subgroup = d.key
+        what = endpoint + (f" at {_fmt(timepoint)} months" if timepoint else "") + (f" ({label})" if label else "")
+        what += f" [{subgroup}]" if subgroup else ""
+        reports = "; ".join(describe(r) for r in d.results)
+        code = "LR500" if d.same_paper else "LR501"
+        verb = "reviews report" if d.same_paper else "publications report"
+        diags.add(
+            code,
+            d.results[1].where.value("value"),
+            f"{trial.id}: {verb} {what} differently: {reports}",
+            subject=trial.id,
+        )
