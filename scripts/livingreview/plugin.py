@@ -56,6 +56,9 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
             if not cache.entries:
                 cache.load(self.root)  # what the last `livingreview check` parsed, if it kept it
             result = build(self.root, self.root / self.config.templates, config.site_url or "", cache=cache)
+            for note in cache.notes:
+                log.info(f"livingreview: {note}")
+            cache.notes.clear()
         except Exception as exc:  # a bug in the tool must still not show a traceback
             raise PluginError(f"livingreview: internal error: {exc!r}") from exc
         errors = [d for d in result.diagnostics if d.severity == "error"]

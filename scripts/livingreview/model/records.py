@@ -377,7 +377,7 @@ class Reference:
     #: Text derived from the fields (author names, labels, the formatted entry),
     #: computed on first use: checking needs none of it, and a page cites the same
     #: entry many times. Never pickled, so the parse cache cannot hold stale text.
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={"transient": True})
 
     def __getstate__(self) -> list[Any]:
         return [{} if f.name == "derived" else getattr(self, f.name) for f in dataclasses.fields(self)]
