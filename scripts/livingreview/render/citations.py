@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import posixpath
 import re
 from collections import defaultdict
@@ -13,7 +12,11 @@ from markupsafe import Markup, escape
 
 from ..model.records import Reference
 from ..text import cite
-from .vancouver import format_html, short_label
+from .escape import markdown_field, reference_html
+from .escape import markdown_text as escape_inline
+from .vancouver import short_label
+
+__all__ = ["CitedBy", "Citer", "anchor", "escape_inline", "md_link", "page_url", "relative_url"]
 
 
 def anchor(key: str) -> str:
@@ -88,8 +91,8 @@ class Citer:
         return self.cite([cite.CiteItem(key, locator)])
 
     def text(self, markdown: str) -> Markup:
-        """Markdown from the data: HTML made inert, citations numbered."""
-        safe = html.escape(markdown, quote=False)
+        """Markdown from the data: HTML made inert and sanitized, citations numbered."""
+        safe = markdown_field(markdown)
         return Markup(cite.replace(safe, lambda c: str(self.cite(c.items))))
 
     def inline(self, markdown: str) -> Markup:
@@ -104,22 +107,7 @@ class Citer:
             back = md_link(self.page, bibliography_page, anchor(key))
             # Markdown links inside the HTML (md_in_html), so every engine resolves them the same way
             items.append(
-                f'<li id="cite-{n}" value="{n}" markdown="span">{format_html(self.references[key])} '
+                f'<li id="cite-{n}" value="{n}" markdown="span">{reference_html(self.references[key])} '
                 f'[&#8599;]({escape(back)} "In the bibliography")</li>'
             )
         return Markup('<ol class="lr-references" markdown="1">\n' + "\n".join(items) + "\n</ol>")
-
-
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-
-
-def escape_inline(text: str) -> Markup:
-    """Plain text for a Markdown table cell or line: HTML escaped, Markdown neutral."""
-    text = " ".join(str(text).split())
-    return Markup(
-        re.sub(
-            r"[&<>\"'\\`*_\[\]|#]",
-            lambda m: _ENTITIES.get(m.group(0), f"&#{ord(m.group(0))};"),
-            text,
-        )
-    )
