@@ -62,7 +62,8 @@ def base_url(site: Path) -> Iterator[str]:
 #: Runs before any page script (Playwright's init scripts are not subject to the page's policy).
 CSP_WATCH = """
 document.addEventListener("securitypolicyviolation", (e) => {
-  console.error(`CSP violation: ${e.violatedDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  console.error(`CSP violation: ${e.violatedDirective} refused ${e.blockedURI || "inline"} at ${where}`);
 });
 """
 

@@ -304,8 +304,21 @@ def _locate(masked: str, change: _Change, start: int) -> re.Match[str] | None:
     elif change.kind == "class":
         pattern = rf"(?<![\w-])\.?{re.escape(change.name)}(?![\w-])"
     else:
-        pattern = re.escape(change.value)
+        # A link's address: the same text may stand where it is no link (in an element that
+        # goes anyway, in a link already made text), so the first place that links wins.
+        found = re.compile(re.escape(change.value), re.I).finditer(masked, start)
+        return next((m for m in found if _links(masked, m.start())), None)
     return re.compile(pattern, re.I).search(masked, start)
+
+
+def _links(masked: str, at: int) -> bool:
+    """Whether the address at ``at`` is a link's: ``](url``, ``]: url`` or an allowed
+    element's ``href=`` or ``src=``."""
+    before = masked[:at].rstrip(" \t<")
+    if before.endswith("](") or re.search(r"^ {0,3}\[[^\]\n]+\]:$", before[before.rfind("\n") + 1 :]):
+        return True
+    tag = re.search(r"<([A-Za-z][\w-]*)\b[^<>]*?\s(?:href|src)\s*=\s*[\"']?$", masked[:at])
+    return tag is not None and tag.group(1).lower() in TAGS
 
 
 def _describe(change: _Change) -> tuple[str, str]:
@@ -354,13 +367,38 @@ def _inert(text: str) -> str:
     return re.sub(r"[<>\[\]{}&]", lambda m: f"&#{ord(m.group(0))};", text)
 
 
+#: Rounds of tracing and neutralising before the last resort: a construct one round could
+#: not place (the same address written twice, one of them in an element that goes) is
+#: found in the next, once the others are text.
+ROUNDS = 4
+
+
 @functools.lru_cache(maxsize=4096)
 def sanitize(text: str) -> tuple[str, tuple[Removed, ...]]:
     """(Markdown whose HTML nh3 leaves unchanged, every construct that had to go)."""
+    fixed, removed = text, list[Removed]()
+    for _ in range(ROUNDS):
+        fixed, more = _round(fixed)
+        if not more:
+            return fixed, tuple(dict.fromkeys(removed))
+        removed += more if not removed else [r for r in more if (r.code, r.message) not in _seen(removed)]
+    if change_count(fixed):
+        fixed = _inert(fixed)
+        if change_count(fixed):  # pragma: no cover - nothing in an inert text can make markup
+            fixed = "<pre>" + html.escape(text) + "</pre>\n"
+    return fixed, tuple(dict.fromkeys(removed))
+
+
+def _seen(removed: list[Removed]) -> set[tuple[str, str]]:
+    return {(r.code, r.message) for r in removed}
+
+
+def _round(text: str) -> tuple[str, list[Removed]]:
+    """One round: every construct nh3 would remove, traced to the source and neutralised there."""
     before = render(text)
     found = changes(before, clean(before))
     if not found:
-        return text, ()
+        return text, []
     masked = _masked(text)
     removed: list[Removed] = []
     located: list[tuple[re.Match[str], _Change]] = []
@@ -382,11 +420,7 @@ def sanitize(text: str) -> tuple[str, tuple[Removed, ...]]:
         if m.span() not in done:
             done.add(m.span())
             fixed, fixed_masked = _neutralise(fixed, fixed_masked, change, m)
-    if change_count(fixed):
-        fixed = _inert(fixed)
-        if change_count(fixed):  # pragma: no cover - nothing in an inert text can make markup
-            fixed = "<pre>" + html.escape(text) + "</pre>\n"
-    return fixed, tuple(dict.fromkeys(removed))
+    return fixed, removed
 
 
 def change_count(text: str) -> int:
