@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -265,3 +266,49 @@ def test_tables_stay_usable_on_a_phone(browser: Any, base_url: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     assert wrap.evaluate("el => el.scrollWidth > el.clientWidth")
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("setup", "url"),
+    [
+        ("", "https://unpkg.com/mermaid@11/dist/mermaid.min.js"),
+        ("delete window.ResizeObserver;", "https://unpkg.com/resize-observer-polyfill"),
+    ],
+    ids=["mermaid", "resize-observer"],
+)
+def test_the_themes_cdn_fallbacks_cannot_load(browser: Any, site: Path, base_url: str, setup: str, url: str) -> None:
+    """The theme's bundle loads Mermaid from a CDN for a page with a Mermaid block, and a
+    ResizeObserver polyfill in a browser without one. The policy refuses both before any
+    request is made: nothing leaves the machine, and the violation is reported."""
+    page_html = (site / "studies/eliana/index.html").read_text(encoding="utf-8")
+    mermaid = '<pre class="mermaid">graph TD; A-->B</pre>'
+    trap = site / "cdn-trap" / "index.html"
+    trap.parent.mkdir(exist_ok=True)
+    trap.write_text(page_html.replace('<h1 id="eliana">', mermaid + '<h1 id="eliana">', 1), encoding="utf-8")
+    assert mermaid in trap.read_text(encoding="utf-8")
+    context = browser.new_context()
+    if setup:
+        context.add_init_script(setup)
+    tab = Offline(context.new_page())
+    tab.page.goto(base_url + "cdn-trap/")
+    tab.page.wait_for_load_state("networkidle")
+    tab.page.wait_for_timeout(500)
+    assert tab.page.evaluate("() => typeof mermaid === 'undefined' || mermaid instanceof Element")
+    context.close()
+    assert tab.blocked == []
+    assert any(e.startswith("CSP violation: script-src") and url in e for e in tab.errors), tab.errors
+
+
+def test_every_page_carries_the_policy_and_violates_it_nowhere(tab: Offline, site: Path, base_url: str) -> None:
+    """Every page of the site, in one tab: the policy is the first thing in its head, the
+    theme's own scripts run under it (their hashes are in it), and the browser reports no
+    violation (the tab fixture fails on any console error, violations included)."""
+    built = sorted(p for p in site.rglob("*.html") if p.parent.name != "cdn-trap" and p.name != "404.html")
+    assert len(built) > 50
+    for path in built:
+        rel = path.relative_to(site).as_posix()
+        head = path.read_text(encoding="utf-8").split("</head>")[0]
+        assert re.search(r'<head>\s*<meta charset="utf-8">\s*<meta http-equiv="Content-Security-Policy"', head), rel
+        # the theme's scripts run as the page is parsed: by DOMContentLoaded they have run, or been refused
+        tab.page.goto(base_url + rel.removesuffix("index.html"), wait_until="domcontentloaded")
+        assert tab.page.evaluate("() => typeof __md_get") == "function", rel
