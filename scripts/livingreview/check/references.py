@@ -49,7 +49,7 @@ def _check_reference(ref: Reference, diags: Diagnostics) -> None:
     key, where = ref.key, ref.where
     for group in REQUIRED.get(ref.entry_type, ["title"]):
         names = group.split("|")
-        if not any(ref.get(n).strip() for n in names):
+        if not any(ref.latex(n).strip() for n in names):
             diags.add(
                 "LR306",
                 where.start,
