@@ -128,12 +128,6 @@ CODES: dict[str, Code] = {
         "A displayed field uses a LaTeX macro the decoder does not know; it is shown as its name "
         "(\\LuaTeX reads 'LuaTeX'). Write the text itself, in Unicode if need be.",
     ),
-    "LR315": Code(
-        "citation in a comment or code",
-        "info",
-        "Text inside an HTML comment, a code span or a code block is shown as written: a citation there "
-        "is not numbered and not checked.",
-    ),
     "LR316": Code(
         "citation key outside the key grammar",
         "error",
