@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import posixpath
 import re
 from collections import defaultdict
@@ -12,7 +13,7 @@ from markupsafe import Markup, escape
 
 from ..model.records import Reference
 from ..text import cite
-from .escape import markdown_field, reference_html
+from .escape import markdown_escaped, reference_html
 from .escape import markdown_text as escape_inline
 from .vancouver import short_label
 
@@ -79,21 +80,36 @@ class Citer:
         links = []
         for item in items:
             ref = self.references.get(item.key)
+            # Pandoc's prefix ("see", "compare") reads before its number, as CSL styles print it
+            before = f"{escape(item.prefix)} " if item.prefix else ""
             if ref is None:
-                links.append(f'<span class="lr-cite-missing">?{escape(item.key)}</span>')
+                links.append(f'{before}<span class="lr-cite-missing">?{escape(item.key)}</span>')
                 continue
             n = self.number(item.key)
             hover = short_label(ref) + (f", {item.locator}" if item.locator else "")
-            links.append(f'<a href="#cite-{n}" title="{escape(hover)}" data-lr-key="{escape(item.key)}">{n}</a>')
-        return Markup(f'<sup class="lr-cite">[{", ".join(links)}]</sup>')
+            links.append(
+                f'{before}<a href="#cite-{n}" title="{escape(hover)}" data-lr-key="{escape(item.key)}">{n}</a>'
+            )
+        separator = "; " if any(item.prefix for item in items) else ", "
+        return Markup(f'<sup class="lr-cite">[{separator.join(links)}]</sup>')
 
     def key(self, key: str, locator: str = "") -> Markup:
         return self.cite([cite.CiteItem(key, locator)])
 
     def text(self, markdown: str) -> Markup:
-        """Markdown from the data: HTML made inert and sanitized, citations numbered."""
-        safe = markdown_field(markdown)
-        return Markup(cite.replace(safe, lambda c: str(self.cite(c.items))))
+        """Markdown from the data: HTML made inert and sanitized, citations numbered.
+
+        Citations are found in the text as written (so that one in an HTML comment or
+        code stays text, as the checker saw it) and the text around them is escaped once;
+        each citation waits behind a placeholder while nh3 looks at the rest."""
+        numbered: list[str] = []
+
+        def hold(c: cite.Citation) -> str:
+            numbered.append(str(self.cite(c.items)))
+            return f"{_HOLD[0]}{len(numbered) - 1}{_HOLD[1]}"
+
+        safe = markdown_escaped(cite.replace(markdown, hold, _inert))
+        return Markup(_HELD.sub(lambda m: numbered[int(m.group(1))], safe))
 
     def inline(self, markdown: str) -> Markup:
         """Like :meth:`text` but on one line, for table cells."""
@@ -111,3 +127,12 @@ class Citer:
                 f'[&#8599;]({escape(back)} "In the bibliography")</li>'
             )
         return Markup('<ol class="lr-references" markdown="1">\n' + "\n".join(items) + "\n</ol>")
+
+
+def _inert(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+#: Private-use characters around a citation's number: Markdown and nh3 leave them alone.
+_HOLD = ("\ue000", "\ue001")
+_HELD = re.compile(f"{_HOLD[0]}(\\d+){_HOLD[1]}")

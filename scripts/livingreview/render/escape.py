@@ -10,8 +10,8 @@ autoescape, which is :func:`html_text`):
   link's text): HTML escaped and every character Markdown or its attribute lists act on
   written as an entity, so it reads as itself and makes no markup. The ``cell`` filter.
 - :func:`reference_html`: a formatted reference in a list Markdown reads.
-- :func:`markdown_field`: a field written in Markdown (a summary, a note): its HTML
-  escaped, sanitized with nh3 (:mod:`livingreview.text.markup`).
+- :func:`markdown_escaped`: a field written in Markdown (a summary, a note), its HTML
+  escaped around its citations, sanitized with nh3 (:mod:`livingreview.text.markup`).
 - :func:`plain_text` and :func:`front_matter_value`: text the theme prints itself (a page's
   title and description, the citation meta tags), as plain text on one line, handed over
   in the front matter as JSON; the project's template overrides
@@ -35,7 +35,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from ..model.records import Reference
-from ..text.markup import sanitize_field
+from ..text.markup import sanitize_escaped
 from .vancouver import format_html
 
 html_text = escape
@@ -52,9 +52,10 @@ def markdown_text(text: str) -> Markup:
     return Markup(_MARKDOWN.sub(lambda m: _ENTITIES.get(m.group(0), f"&#{ord(m.group(0))};"), text))
 
 
-def markdown_field(text: str) -> str:
-    """A Markdown field of a record, safe to hand to the engine (citations still to number)."""
-    return sanitize_field(text)[0]
+def markdown_escaped(text: str) -> str:
+    """A Markdown field of a record whose HTML the caller has escaped (around its
+    citations, :meth:`.citations.Citer.text`), sanitized, safe to hand to the engine."""
+    return sanitize_escaped(text)[0]
 
 
 def reference_html(ref: Reference) -> Markup:

@@ -442,7 +442,12 @@ def sanitize_field(text: str) -> tuple[str, tuple[Removed, ...]]:
     link definitions written as text (a field's definition would serve links in other
     fields of the same page, where no check of this field would see it), and what is left
     sanitized like a page. Positions count in the escaped text."""
-    escaped = html.escape(text, quote=False)
+    return sanitize_escaped(html.escape(text, quote=False))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def sanitize_escaped(escaped: str) -> tuple[str, tuple[Removed, ...]]:
+    """:func:`sanitize_field` for a field whose HTML is escaped already."""
     removed: list[Removed] = []
     for m in reversed(list(_DEFINITION.finditer(escaped))):
         if m.group(2).startswith("@"):
