@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +31,16 @@ FIXTURE_NAV = [
     {"Data downloads": "data.md"},
     {"For editors": "editors.md"},
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep every cache the tests make (in this process and in the commands they run)
+    out of the user's own cache folder."""
+    os.environ["LIVINGREVIEW_CACHE_DIR"] = tempfile.mkdtemp(prefix="livingreview-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop("LIVINGREVIEW_CACHE_DIR", ""), ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

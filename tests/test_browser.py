@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -59,6 +60,15 @@ def base_url(site: Path) -> Iterator[str]:
     server.server_close()
 
 
+#: Runs before any page script (Playwright's init scripts are not subject to the page's policy).
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  console.error(`CSP violation: ${e.violatedDirective} refused ${e.blockedURI || "inline"} at ${where}`);
+});
+"""
+
+
 class Offline:
     """A browser page that may only talk to localhost."""
 
@@ -68,6 +78,9 @@ class Offline:
         self.errors: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        # Chromium logs a violation of the Content Security Policy as a console error too;
+        # this names it plainly, with what was refused and where.
+        page.add_init_script(CSP_WATCH)
         page.route("**/*", self._route)
 
     def _route(self, route: Any) -> None:
@@ -224,8 +237,10 @@ def test_no_serious_accessibility_violation(tab: Offline, base_url: str, path: s
     if not AXE.is_file():
         pytest.fail("axe-core is not installed: run .ci/setup (npm ci)")
     page = tab.page
+    # axe is served from the site's own origin: the pages' policy allows no inline script
+    page.route(base_url + "__axe.min.js", lambda route: route.fulfill(path=str(AXE)))
     page.goto(base_url + path)
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(url=base_url + "__axe.min.js")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
@@ -251,3 +266,49 @@ def test_tables_stay_usable_on_a_phone(browser: Any, base_url: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     assert wrap.evaluate("el => el.scrollWidth > el.clientWidth")
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("setup", "url"),
+    [
+        ("", "https://unpkg.com/mermaid@11/dist/mermaid.min.js"),
+        ("delete window.ResizeObserver;", "https://unpkg.com/resize-observer-polyfill"),
+    ],
+    ids=["mermaid", "resize-observer"],
+)
+def test_the_themes_cdn_fallbacks_cannot_load(browser: Any, site: Path, base_url: str, setup: str, url: str) -> None:
+    """The theme's bundle loads Mermaid from a CDN for a page with a Mermaid block, and a
+    ResizeObserver polyfill in a browser without one. The policy refuses both before any
+    request is made: nothing leaves the machine, and the violation is reported."""
+    page_html = (site / "studies/eliana/index.html").read_text(encoding="utf-8")
+    mermaid = '<pre class="mermaid">graph TD; A-->B</pre>'
+    trap = site / "cdn-trap" / "index.html"
+    trap.parent.mkdir(exist_ok=True)
+    trap.write_text(page_html.replace('<h1 id="eliana">', mermaid + '<h1 id="eliana">', 1), encoding="utf-8")
+    assert mermaid in trap.read_text(encoding="utf-8")
+    context = browser.new_context()
+    if setup:
+        context.add_init_script(setup)
+    tab = Offline(context.new_page())
+    tab.page.goto(base_url + "cdn-trap/")
+    tab.page.wait_for_load_state("networkidle")
+    tab.page.wait_for_timeout(500)
+    assert tab.page.evaluate("() => typeof mermaid === 'undefined' || mermaid instanceof Element")
+    context.close()
+    assert tab.blocked == []
+    assert any(e.startswith("CSP violation: script-src") and url in e for e in tab.errors), tab.errors
+
+
+def test_every_page_carries_the_policy_and_violates_it_nowhere(tab: Offline, site: Path, base_url: str) -> None:
+    """Every page of the site, in one tab: the policy is the first thing in its head, the
+    theme's own scripts run under it (their hashes are in it), and the browser reports no
+    violation (the tab fixture fails on any console error, violations included)."""
+    built = sorted(p for p in site.rglob("*.html") if p.parent.name != "cdn-trap" and p.name != "404.html")
+    assert len(built) > 50
+    for path in built:
+        rel = path.relative_to(site).as_posix()
+        head = path.read_text(encoding="utf-8").split("</head>")[0]
+        assert re.search(r'<head>\s*<meta charset="utf-8">\s*<meta http-equiv="Content-Security-Policy"', head), rel
+        # the theme's scripts run as the page is parsed: by DOMContentLoaded they have run, or been refused
+        tab.page.goto(base_url + rel.removesuffix("index.html"), wait_until="domcontentloaded")
+        assert tab.page.evaluate("() => typeof __md_get") == "function", rel

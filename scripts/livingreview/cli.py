@@ -12,7 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .check import check_review
-from .load.cache import CACHE_DIR, CheckResult, ParseCache, fingerprint, load_result, paused_gc, save_result
+from .load.cache import (
+    CheckResult,
+    ParseCache,
+    digests,
+    fingerprint,
+    load_result,
+    paused_gc,
+    save_result,
+    usable_folder,
+)
 from .load.loader import inputs, load_review
 from .model.diagnostics import has_errors, to_json
 from .model.memo import Memo
@@ -28,6 +37,11 @@ def _root(args: argparse.Namespace) -> Path:
 def _usage(message: str) -> int:
     print(f"livingreview: error: {message}", file=sys.stderr)
     return 2
+
+
+def _note(notes: list[str]) -> None:
+    for note in dict.fromkeys(notes):
+        print(f"livingreview: note: {note}", file=sys.stderr)
 
 
 def _cache(args: argparse.Namespace, root: Path) -> ParseCache | None:
@@ -62,6 +76,8 @@ def _check(root: Path, cache: ParseCache | None, fingerprint: str = "") -> Check
     with paused_gc():
         review, diags = load_review(root, cache=cache)
         items = check_review(review, diags)
+    if cache is not None:
+        _note(cache.notes)
     return CheckResult(fingerprint, len(review.trials), len(review.references), items)
 
 
@@ -72,16 +88,25 @@ def _check_cached(root: Path) -> CheckResult:
     The parsed files are kept from the second run on: writing them costs seconds on a
     large review, and a one-off check (a fresh clone in CI) would never read them.
     """
-    wanted = fingerprint(inputs(root))
-    result = load_result(root, wanted)
-    if result is None:
-        again = (root / CACHE_DIR).is_dir()
-        cache = ParseCache(Memo(keep=False))
+    folder, why = usable_folder(root)
+    if folder is None:
+        _note([why])
+        return _check(root, None)
+    kept, notes = load_result(root)
+    _note(notes)
+    files = digests(root, inputs(root), kept.inputs if kept else {})
+    wanted = fingerprint(files)
+    if kept is not None and kept.fingerprint == wanted:
+        return kept
+    again = folder.is_dir()
+    cache = ParseCache(Memo(keep=False))
+    if again:
         cache.load(root)
-        result = _check(root, cache, wanted)
-        if again:
-            cache.save(root)
-        save_result(root, result)
+    result = _check(root, cache, wanted)
+    result.inputs = files
+    if again:
+        cache.save(root)
+    save_result(root, result)
     return result
 
 
@@ -94,6 +119,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     result = build(root, root / "templates", cache=cache)
     if cache is not None:
         cache.save(root)
+        _note(cache.notes)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     for d in errors:
         print(d.format_text(), file=sys.stderr)

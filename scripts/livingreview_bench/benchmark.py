@@ -36,7 +36,6 @@ from ruamel.yaml import YAML
 
 from .synth import REPO
 
-CACHE_DIR = ".livingreview-cache"
 BIN = Path(sys.executable).parent
 DEFAULT_SIZES = "100:1000,1000:5000,5000:20000"
 QUICK_SIZES = "50:200"
@@ -340,7 +339,9 @@ class SizeResult:
 
 def _remove_cache(root: Path) -> Callable[[], None]:
     def before() -> None:
-        shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+        from livingreview.load.cache import cache_folder
+
+        shutil.rmtree(cache_folder(root), ignore_errors=True)
 
     return before
 
@@ -782,7 +783,8 @@ def report(results: list[SizeResult], command: str, started: dt.datetime, runs: 
         "How it measures: each size is generated once by `livingreview_bench.synth` (deterministic, seed 1; "
         "values per study drawn from a log-normal fitted to the seed review, median 9). "
         "Wall times include interpreter start-up; peak memory is the child's `ru_maxrss` from `wait4`. "
-        "*Cold check* deletes `.livingreview-cache/` first; *warm check* runs right after the last cold "
+        "*Cold check* deletes the review's cache folder (in the user's cache folder) first; "
+        "*warm check* runs right after the last cold "
         "run (which is its untimed warm-up) with nothing changed. *Build* is `mkdocs build --strict` with "
         "the plugin; *baseline* is `mkdocs build --strict` of the same pages rendered once to plain "
         "Markdown (`livingreview_bench.synth.plain_markdown`, no plugin). *Re-render* loads, checks and renders "

@@ -7,7 +7,7 @@ from ..model.fields import check_path, selects_any
 from ..model.flowgraph import problems
 from ..model.records import Condition, Flowchart, Table
 from ..model.review import Review
-from .text import check_text, resolve_key, suggest_endpoint
+from .text import check_markup, check_text, resolve_key, suggest_endpoint
 
 TESTS = ("is_", "in_", "has", "has_any", "lacks")
 
@@ -104,6 +104,8 @@ def _check_flowchart(review: Review, flow: Flowchart, diags: Diagnostics) -> set
                 )
         if node.detail:
             cited |= check_text(review, node.detail, node.where.value("detail"), diags, flow.id)
+            check_markup(node.detail, node.where.value("detail"), diags, flow.id)
     if flow.summary:
         cited |= check_text(review, flow.summary, flow.where.value("summary"), diags, flow.id)
+        check_markup(flow.summary, flow.where.value("summary"), diags, flow.id)
     return cited

@@ -26,7 +26,7 @@ from ..model.records import (
 from ..model.review import Page, Review
 from ..model.where import Mark
 from .bibtex import read_bib
-from .cache import ParseCache, paused_gc
+from .cache import LEGACY_DIR, ParseCache, legacy_files, paused_gc
 from .convert import Converter, Invalid
 from .yamlnodes import compose, read_text
 
@@ -93,7 +93,7 @@ def inputs(root: Path) -> list[Path]:
     paths = [path for path, _ in _jobs(root)]
     paths += sorted((root / PAGES).rglob("*.md"))
     paths += [p for p in (root / "pyproject.toml", root / "CITATION.cff") if p.is_file()]
-    return paths
+    return paths + legacy_files(root)  # not read, but reported: a new one must be seen
 
 
 def load_collection(
@@ -174,6 +174,13 @@ def _load_review(root: Path, diags: Diagnostics | None, cache: ParseCache) -> tu
     diags = diags or config.diagnostics()
     diags.extend(bootstrap)
     review = Review(root, config)
+    for path in legacy_files(root):
+        diags.add(
+            "LR700",
+            Mark(rel(root, path)),
+            "a cache file in the working tree; livingreview never reads it",
+            f"delete the {LEGACY_DIR} folder: the cache lives in the user's cache folder now",
+        )
     cache.prefetch(_jobs(root))  # many files not parsed yet: parse them on every core first
 
     vocab_path = root / ENDPOINTS

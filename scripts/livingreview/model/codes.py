@@ -71,6 +71,39 @@ CODES: dict[str, Code] = {
         "A scaffold's 'FILL IN' placeholder is still there. Replace it with the real value, or delete the "
         "field if it does not apply.",
     ),
+    "LR210": Code(
+        "malformed key",
+        "error",
+        "Keys of mappings (endpoint ids, glossary abbreviations, flowchart steps) become page addresses and "
+        "HTML ids, so they use one grammar: letters, digits, hyphens and underscores, starting with a letter or "
+        "a digit; endpoint ids use lower-case letters, digits and underscores, flowchart steps lower-case "
+        "letters, digits and hyphens.",
+    ),
+    "LR212": Code(
+        "HTML element removed",
+        "warn",
+        "Pages and Markdown fields may use Markdown and a few plain HTML elements (such as div, span, abbr, "
+        "sup, details). Anything else (script, style, iframe, object, form, embed...) is removed from the "
+        "page. Write it in Markdown, or ask a developer to support it.",
+    ),
+    "LR213": Code(
+        "HTML attribute removed",
+        "warn",
+        "Event handlers (onclick=...), inline styles, and classes or attributes the site does not define are "
+        "removed from the page. Use the site's own classes, or Markdown.",
+    ),
+    "LR214": Code(
+        "link removed",
+        "warn",
+        "Links and images may point to http, https or mailto addresses, or to other pages of the site. Other "
+        "schemes (javascript:, data:, vbscript:...) are removed; the link's text stays as plain text.",
+    ),
+    "LR215": Code(
+        "front matter not allowed",
+        "warn",
+        "A narrative page's front matter may set `title` and `description` (plain text) only; other keys "
+        "choose templates and behaviour and are dropped.",
+    ),
     # References and citations
     "LR300": Code(
         "BibTeX syntax error",
@@ -267,5 +300,13 @@ CODES: dict[str, Code] = {
         "uncited step",
         "error",
         "Every flowchart step names the publication behind it with `cite: [key]`.",
+    ),
+    # Safety of the tool itself
+    "LR700": Code(
+        "cache file in the working tree",
+        "warn",
+        "livingreview keeps its cache in the user's cache folder and never reads one from the review's "
+        "working tree, where anyone's pull request could put a file. Delete the .livingreview-cache folder "
+        "(older versions wrote it); if it arrived in a pull request, do not merge that part.",
     ),
 }

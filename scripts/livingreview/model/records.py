@@ -25,10 +25,20 @@ SCHEMA_VERSION = 1
 
 T = TypeVar("T")
 
+#: The one grammar of keys. Every key of a mapping in the content files (endpoint ids,
+#: glossary abbreviations, flowchart steps, and any mapping a later format adds) and every
+#: id follows it, because each one ends up in a page address, an HTML id or attribute, a
+#: Markdown attribute list or a JSON key, where no quote, space, brace or angle bracket
+#: may appear. Ids and some keys use a stricter form of it (below); the converter checks
+#: the key of every mapping against it (LR210).
+KEY = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+#: Record, table and flowchart ids and flowchart steps: lower-case letters, digits, hyphens.
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
-#: BibTeX's own key grammar, as biber and Pandoc accept it.
-CITE_KEY = r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"
+#: Endpoint ids: lower-case letters, digits, underscores.
 ENDPOINT_ID = r"^[a-z0-9][a-z0-9_]*$"
+#: BibTeX's own key grammar, as biber and Pandoc accept it. Citation keys are not a KEY:
+#: they reach HTML only through the escaping helpers and :func:`render.citations.anchor`.
+CITE_KEY = r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"
 
 #: BibTeX fields that readers see (the formatted reference, labels, search): decoded
 #: from LaTeX when first shown, and checked for macros the decoder does not know.
@@ -72,12 +82,17 @@ def fld(
     exclusive_minimum: float | None = None,
     maximum: float | None = None,
     examples: list[Any] | None = None,
+    key_pattern: str | None = None,
 ) -> Any:
-    """A model field with the metadata the loader and the schema generator read."""
+    """A model field with the metadata the loader and the schema generator read.
+
+    ``key_pattern`` is the grammar of a mapping field's keys (default :data:`KEY`).
+    """
     meta = {
         "doc": doc,
         "key": key,
         "pattern": pattern,
+        "key_pattern": key_pattern,
         "minimum": minimum,
         "exclusive_minimum": exclusive_minimum,
         "maximum": maximum,
@@ -341,7 +356,7 @@ class Trial:
         "Topic tags used by tables and browsing, for example `pivotal`, `real-world`, `consolidation`.",
         factory=list,
     )
-    related: list[str] = fld("Ids of related records (updates, pooled analyses).", factory=list)
+    related: list[str] = fld("Ids of related records (updates, pooled analyses).", factory=list, pattern=SLUG)
     history: list[Change] = fld("Dated changes, newest first.", factory=list)
     results: list[Result] = fld("Every reported value.", factory=list)
     where: Where = where_field()
@@ -373,7 +388,7 @@ class EndpointVocabulary:
 
     key_order: ClassVar[tuple[str, ...]] = ("schema_version", "endpoints")
 
-    endpoints: dict[str, Endpoint] = fld("Endpoint ids mapped to their definitions.")
+    endpoints: dict[str, Endpoint] = fld("Endpoint ids mapped to their definitions.", key_pattern=ENDPOINT_ID)
     schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
     where: Where = where_field()
 
@@ -407,8 +422,8 @@ class Reference:
     broken: bool = False
     #: Text derived from the fields (decoded text, author names, labels, the formatted
     #: entry), computed on first use: checking needs none of it, and a page cites the
-    #: same entry many times. Never pickled, so the parse cache cannot hold stale text.
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: same entry many times. Never cached, so the parse cache cannot hold stale text.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={"transient": True})
 
     def __getstate__(self) -> list[Any]:
         return [{} if f.name == "derived" else getattr(self, f.name) for f in dataclasses.fields(self)]
@@ -492,6 +507,7 @@ class Column:
     also: list[str] = fld(
         "Endpoints to show when a record does not report `endpoint` (the column then says it mixes definitions).",
         factory=list,
+        pattern=ENDPOINT_ID,
     )
     timepoint: float | None = fld("Only values at this time point (months).", default=None, exclusive_minimum=0)
     subgroup: str | None = fld("Only values for this subgroup (default: the whole population).", default=None)
@@ -544,7 +560,7 @@ class FlowNode:
     kind: NodeKind = fld("question (branches), action (one next step) or outcome (an end).")
     text: str = fld("The question, action or recommendation, in a short sentence.")
     cite: list[str] = fld("BibTeX keys of the publications behind this step.", factory=list)
-    records: list[str] = fld("Ids of the study records whose data support this step.", factory=list)
+    records: list[str] = fld("Ids of the study records whose data support this step.", factory=list, pattern=SLUG)
     options: list[str] = fld("Branch labels a question must have (default: Yes and No).", factory=lambda: ["Yes", "No"])
     detail: str | None = fld("More about this step, in Markdown; may cite with [@key].", default=None)
     verdict: Verdict | None = fld("For outcomes: how strongly the sources recommend it.", default=None)
@@ -556,8 +572,8 @@ class FlowNode:
 class FlowEdge:
     """A labelled arrow from one step to the next."""
 
-    from_: str = fld("Id of the step the arrow leaves.", key="from")
-    to: str = fld("Id of the step the arrow reaches.")
+    from_: str = fld("Id of the step the arrow leaves.", key="from", pattern=SLUG)
+    to: str = fld("Id of the step the arrow reaches.", pattern=SLUG)
     label: str | None = fld("Branch label, for arrows leaving a question.", default=None)
     where: Where = where_field()
 
@@ -580,8 +596,8 @@ class Flowchart:
     id: str = fld("Unique id; also the page address.", pattern=SLUG)
     title: str = fld("Heading of the flowchart page.")
     applies_to: str = fld("Who the algorithm is for.")
-    start: str = fld("Id of the first step.")
-    nodes: dict[str, FlowNode] = fld("The steps, by id.")
+    start: str = fld("Id of the first step.", pattern=SLUG)
+    nodes: dict[str, FlowNode] = fld("The steps, by id.", key_pattern=SLUG)
     edges: list[FlowEdge] = fld("The arrows between steps.")
     summary: str | None = fld("What the algorithm does and where it comes from (Markdown).", default=None)
     schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
@@ -607,6 +623,6 @@ class Glossary:
 
     key_order: ClassVar[tuple[str, ...]] = ("schema_version", "entries")
 
-    entries: dict[str, GlossaryEntry] = fld("Abbreviations mapped to their meaning.")
+    entries: dict[str, GlossaryEntry] = fld("Abbreviations mapped to their meaning.", key_pattern=KEY)
     schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
     where: Where = where_field()

@@ -14,6 +14,7 @@ import typing
 from typing import Any, Literal, Union
 
 from .records import (
+    KEY,
     SCHEMA_VERSION,
     EndpointVocabulary,
     Flowchart,
@@ -81,6 +82,8 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
             if meta.get(name) is not None:
                 target = schema["items"] if schema.get("type") == "array" and name == "pattern" else schema
                 target[keyword] = meta[name]
+        if schema.get("type") == "object" and "additionalProperties" in schema:
+            schema["propertyNames"] = {"pattern": meta.get("key_pattern") or KEY}
         if f.default is not dataclasses.MISSING and f.default is not None and not isinstance(f.default, bool):
             schema["default"] = f.default
         props[key] = schema

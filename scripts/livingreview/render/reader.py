@@ -8,8 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from markupsafe import Markup
 
@@ -29,6 +27,7 @@ from ..model.records import (
 from .citations import page_url
 from .citing import authors_of
 from .display import AGE_GROUP, CELL_SOURCE, NOT_STATED
+from .escape import plain_text, xml_attribute, xml_text
 from .views import Listed, Update, updates_of
 
 if TYPE_CHECKING:
@@ -40,7 +39,8 @@ if TYPE_CHECKING:
 
 def abbreviations(renderer: Renderer) -> str:
     """Markdown abbreviation definitions; the engine turns each use into a tooltip."""
-    lines = [f"*[{abbr}]: {entry.term}" for abbr, entry in sorted(renderer.review.glossary.items())]
+    # One line each: a term with a line break would end its definition and start Markdown.
+    lines = [f"*[{abbr}]: {plain_text(entry.term)}" for abbr, entry in sorted(renderer.review.glossary.items())]
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 
@@ -87,23 +87,23 @@ def _feed(renderer: Renderer, site_url: str, items: tuple[Update, ...]) -> str:
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{xml_escape(str(title))}: what's new</title>",
-        f"  <id>{xml_escape(base)}feed.xml</id>",
-        f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>',
-        f'  <link rel="alternate" type="text/html" href={quoteattr(base + "whats-new/")}/>',
+        f"  <title>{xml_text(str(title))}: what's new</title>",
+        f"  <id>{xml_text(base)}feed.xml</id>",
+        f'  <link rel="self" type="application/atom+xml" href={xml_attribute(base + "feed.xml")}/>',
+        f'  <link rel="alternate" type="text/html" href={xml_attribute(base + "whats-new/")}/>',
         f"  <updated>{_stamp(updated)}</updated>",
-        f"  <author><name>{xml_escape(authors_of(renderer.review.citation))}</name></author>",
+        f"  <author><name>{xml_text(authors_of(renderer.review.citation))}</name></author>",
     ]
     for u in items:
         url = base + page_url(f"studies/{u.study.id}.md")
         entry_id = f"tag:{host},{u.date.year}:{u.study.id}/{u.date.isoformat()}/{u.index}"
         lines += [
             "  <entry>",
-            f"    <title>{xml_escape(u.study.name)}: {xml_escape(_first_sentence(u.summary))}</title>",
-            f"    <id>{xml_escape(entry_id)}</id>",
-            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+            f"    <title>{xml_text(u.study.name)}: {xml_text(_first_sentence(u.summary))}</title>",
+            f"    <id>{xml_text(entry_id)}</id>",
+            f'    <link rel="alternate" type="text/html" href={xml_attribute(url)}/>',
             f"    <updated>{_stamp(u.date)}</updated>",
-            f'    <summary type="text">{xml_escape(u.summary)}</summary>',
+            f'    <summary type="text">{xml_text(u.summary)}</summary>',
             "  </entry>",
         ]
     lines.append("</feed>")

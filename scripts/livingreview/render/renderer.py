@@ -26,6 +26,7 @@ from ..model.memo import Memo
 from ..model.records import Endpoint, Reference, Result, Table, Trial
 from ..model.review import Review, as_of
 from ..text import cite
+from ..text.markup import sanitize, split_page
 from .citations import CitedBy, Citer, anchor, escape_inline, md_link, relative_url
 from .citing import cite_this_page
 from .display import (
@@ -41,9 +42,10 @@ from .display import (
     timepoint_text,
     value_text,
 )
+from .escape import front_matter_value, plain_text, reference_html
 from .table_view import TableView
 from .table_view import build as build_table
-from .vancouver import format_html, short_label
+from .vancouver import short_label
 from .views import StudyLine
 
 GROUP_TITLES = {
@@ -320,17 +322,26 @@ class Renderer:
 
     def narrative(self, path: str, text: str) -> str:
         body, cited = self.memo.get("narrative", (text, path, self.context), partial(self._narrative, path, text))
-        title = _first_heading(text) or path
+        title = narrative_title(path, text)
         for key in cited:
             self.cited_by.add(key, path, title)
         return body
 
     def _narrative(self, path: str, text: str) -> tuple[str, tuple[str, ...]]:
-        title = _first_heading(text) or path
+        """A page from content/pages: its front matter reduced to a plain title and
+        description, its Markdown sanitized (:func:`livingreview.text.markup.sanitize`;
+        ``livingreview check`` reports what went), then its citations numbered."""
+        page = split_page(text)
+        title = narrative_title(path, text)
         citer = self.citer(path, title)
-        body = Markup(citations_in_markdown(text, citer))
+        markdown = sanitize(page.body)[0]
+        if not _first_heading(markdown):  # else the theme prints the title itself, unescaped
+            markdown = f"# {escape_inline(title)}\n\n{markdown}"
+        body = Markup(citations_in_markdown(markdown, citer))
         refs = citer.reference_list()
-        return self.template("narrative.md.jinja", body=body, reference_list=refs), tuple(citer.numbers)
+        meta = {k: plain_text(v) for k, v in page.meta.items()}
+        rendered = self.template("narrative.md.jinja", meta=meta, body=body, reference_list=refs)
+        return rendered, tuple(citer.numbers)
 
     def editors(self) -> str:
         open_items = [d for d in self.diagnostics if d.severity in ("warn", "info")]
@@ -370,7 +381,7 @@ class Renderer:
                 "bibliography-entry.md.jinja",
                 anchor=anchor(ref.key),
                 key=ref.key,
-                html=format_html(ref),
+                html=reference_html(ref),
                 cited_on=[(title, md_link("bibliography.md", p)) for p, title in pages],
             ).strip()
         )
@@ -400,6 +411,13 @@ def _slips(trial: Trial) -> tuple[tuple[str, str, str, str], ...]:
 def citations_in_markdown(text: str, citer: Citer) -> str:
     """Number the citations of a narrative page; its own Markdown and HTML stay as written."""
     return cite.replace(text, lambda c: str(citer.cite(c.items)))
+
+
+def narrative_title(path: str, text: str) -> str:
+    """What a narrative page is called where other pages list it: its front matter's
+    title, else its first heading, else its path."""
+    page = split_page(text)
+    return page.meta.get("title") or _first_heading(page.body) or path
 
 
 def _first_heading(text: str) -> str:
@@ -434,5 +452,7 @@ def _environment(templates: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["cell"] = escape_inline
+    env.filters["plain"] = plain_text
+    env.filters["meta"] = front_matter_value
     env.globals.update(version=__version__, link=relative_url)
     return env
