@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+from markupsafe import escape
+
 from ..model.records import (
     Change,
     Construct,
@@ -24,7 +26,7 @@ from ..model.records import (
     hints,
     yaml_key,
 )
-from .citations import page_url
+from .citations import Prose, page_url
 from .citing import authors_of
 from .display import AGE_GROUP, CELL_SOURCE, NOT_STATED
 from .views import Listed, Update, updates_of
@@ -226,4 +228,4 @@ def guide_page(renderer: Renderer) -> str | None:
         body,
     )
     body = re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) - 1) + " ", body, flags=re.M)
-    return renderer.template("guide.md.jinja", body=body, fields=field_reference())
+    return renderer.template("guide.md.jinja", body=Prose(escape(body)), fields=field_reference())

@@ -9,6 +9,7 @@ view models built here carry every computed fact (what disagrees, how a value re
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
@@ -26,7 +27,7 @@ from ..model.memo import Memo
 from ..model.records import Endpoint, Reference, Result, Table, Trial
 from ..model.review import Review, as_of
 from ..text import cite
-from .citations import CitedBy, Citer, anchor, escape_inline, md_link, relative_url
+from .citations import CitedBy, Citer, Prose, anchor, escape_inline, md_link, relative_url
 from .citing import cite_this_page
 from .display import (
     AGE_GROUP,
@@ -129,15 +130,21 @@ class Renderer:
         return self.memo.get(f"page:{path}", (view, self.context), partial(self.template, template, **context))
 
     def names(self, trial: Trial) -> list[str]:
-        """Every name a reader might search for, without repeats."""
-        names: list[str] = []
-        for name in [trial.name, *trial.aliases, *trial.registry]:
-            names.append(name)
+        """The study's other names, for the line under its title: every name a reader might
+        search for, without the page's own name and without names that only add a word such
+        as "study" to one already given ("FELIX study" beside FELIX)."""
+        names = [*trial.aliases, *trial.registry]
         if trial.product:
             p = trial.product
             names += [p.name, *([p.brand] if p.brand else []), *p.codes, *p.aliases]
-        seen: set[str] = set()
-        return [n for n in names if not (n.lower() in seen or seen.add(n.lower()))]  # type: ignore[func-returns-value]
+        seen = {_name_core(trial.name)}
+        out = []
+        for name in names:
+            core = _name_core(name)
+            if core not in seen:
+                seen.add(core)
+                out.append(name)
+        return out
 
     # ------------------------------------------------------------------ study pages
 
@@ -328,7 +335,7 @@ class Renderer:
     def _narrative(self, path: str, text: str) -> tuple[str, tuple[str, ...]]:
         title = _first_heading(text) or path
         citer = self.citer(path, title)
-        body = Markup(citations_in_markdown(text, citer))
+        body = Prose(citations_in_markdown(text, citer))
         refs = citer.reference_list()
         return self.template("narrative.md.jinja", body=body, reference_list=refs), tuple(citer.numbers)
 
@@ -400,6 +407,15 @@ def _slips(trial: Trial) -> tuple[tuple[str, str, str, str], ...]:
 def citations_in_markdown(text: str, citer: Citer) -> str:
     """Number the citations of a narrative page; its own Markdown and HTML stay as written."""
     return cite.replace(text, lambda c: str(citer.cite(c.items)))
+
+
+#: Words that make no name of their own: "FELIX study" is FELIX.
+_GENERIC_WORDS = frozenset({"study", "trial", "the"})
+
+
+def _name_core(name: str) -> tuple[str, ...]:
+    """A name's words, lower-cased, without generic words: what makes two names one."""
+    return tuple(w for w in re.findall(r"[^\W_]+(?:[-.][^\W_]+)*", name.lower()) if w not in _GENERIC_WORDS)
 
 
 def _first_heading(text: str) -> str:
