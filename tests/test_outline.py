@@ -197,7 +197,10 @@ def test_each_study_page_has_its_outline(sites: dict[str, dict[str, tuple[str, s
     text, _ = sites["review"]["studies/felix.md"]
     outline = headings("\n".join(body_lines(text)))
     assert outline[0] == (1, "FELIX")
-    assert next(h for h in outline if h[0] == 2) == (2, "At a glance")
+    second = [title for level, title in outline if level == 2]
+    assert second[:2] == ["Key results", "At a glance"]
+    assert second[-2:] == ["Cite this page", "References"]
+    assert "Reported results" in second
     assert not any("Also known as" in title for _, title in outline)
 
 

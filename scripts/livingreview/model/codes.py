@@ -233,4 +233,22 @@ CODES: dict[str, Code] = {
         "error",
         "Every flowchart step names the publication behind it with `cite: [key]`.",
     ),
+    # Key results (content/key-results.yaml)
+    "LR620": Code(
+        "kind of study applies to no study",
+        "warn",
+        "No record is of this kind: an earlier kind takes every record it would, or its conditions "
+        "match none. Check the conditions and the order of the kinds.",
+    ),
+    "LR621": Code(
+        "key figure names no endpoint",
+        "error",
+        "Each key figure lists the endpoints that can stand for it, in order: `endpoints: [cr_cri, cr]`.",
+    ),
+    "LR622": Code(
+        "some studies have no kind",
+        "warn",
+        "Some records meet the conditions of no kind, so their pages start without key results. "
+        "Give the last kind no conditions so that it takes every other record.",
+    ),
 }

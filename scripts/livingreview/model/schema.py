@@ -18,6 +18,7 @@ from .records import (
     EndpointVocabulary,
     Flowchart,
     Glossary,
+    KeyResults,
     Table,
     Trial,
     dataclass_fields,
@@ -116,6 +117,7 @@ SCHEMAS: dict[str, type] = {
     "table.schema.json": Table,
     "flowchart.schema.json": Flowchart,
     "glossary.schema.json": Glossary,
+    "key-results.schema.json": KeyResults,
 }
 
 
