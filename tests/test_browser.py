@@ -222,10 +222,13 @@ def test_a_flowchart_renders_and_stepping_reaches_a_recommendation(tab: Offline,
     "path", ["", "studies/eliana/", "tables/pivotal/", "flowcharts/westhafen-consolidation/", "glossary/"]
 )
 def test_no_serious_accessibility_violation(tab: Offline, base_url: str, path: str) -> None:
+    assert _serious_violations(tab.page, base_url + path) == []
+
+
+def _serious_violations(page: Any, url: str) -> list[str]:
     if not AXE.is_file():
         pytest.fail("axe-core is not installed: run .ci/setup (npm ci)")
-    page = tab.page
-    page.goto(base_url + path)
+    page.goto(url)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [
@@ -233,7 +236,7 @@ def test_no_serious_accessibility_violation(tab: Offline, base_url: str, path: s
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert serious == []
+    return serious
 
 
 @pytest.mark.parametrize("path", ["", "studies/", "studies/eliana/", "tables/pivotal/", "plots/", "bibliography/"])
@@ -410,3 +413,9 @@ def test_comparison_tables_fit(screen: tuple[str, Any], base_url: str, table: st
             wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
             after = first.bounding_box()
             assert before is not None and after is not None and abs(before["x"] - after["x"]) < 1
+
+
+@pytest.mark.parametrize("path", ["studies/eliana/", "studies/felix/", "tables/pivotal/", "tables/consolidation/"])
+def test_changed_pages_stay_accessible_at_both_sizes(screen: tuple[str, Any], base_url: str, path: str) -> None:
+    _, page = screen
+    assert _serious_violations(page, base_url + path) == []
