@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import socket
@@ -374,11 +375,20 @@ def test_provenance_opens_on_hover_without_javascript(browser: Any, base_url: st
     context.close()
 
 
-_CLIPPED = """wrap => {
+_CLIPPED = r"""wrap => {
   const out = [];
   const box = wrap.getBoundingClientRect();
   for (const cell of wrap.querySelectorAll('th, td')) {
     if (cell.scrollWidth > cell.clientWidth + 1) out.push('cut off: ' + cell.innerText.slice(0, 40));
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\s\u2010-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        if (range.getClientRects().length > 1) out.push('broken mid-word: ' + m[0]);
+      }
+    }
   }
   const own = ['auto', 'scroll'].includes(getComputedStyle(wrap).overflowX);
   if (box.left < 0 || box.right > window.innerWidth + 1) out.push('the table box leaves the window');
@@ -419,3 +429,41 @@ def test_comparison_tables_fit(screen: tuple[str, Any], base_url: str, table: st
 def test_changed_pages_stay_accessible_at_both_sizes(screen: tuple[str, Any], base_url: str, path: str) -> None:
     _, page = screen
     assert _serious_violations(page, base_url + path) == []
+
+
+# --------------------------------------------------------------------------- screenshots
+
+#: Where the browser suite leaves its screenshots (a test artefact, not kept in git).
+SHOTS = Path(os.environ.get("LR_SCREENSHOTS", REPO / "build" / "screenshots"))
+SHOT_PAGES = {"home": "", "study": "studies/eliana/", "table": "tables/pivotal/", "plot": "plots/"}
+
+_LAYOUT = """() => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return [Math.round(r.x), Math.round(r.y + scrollY), Math.round(r.width), Math.round(r.height)]; };
+  const parts = [...document.querySelectorAll(
+    'article h1, article h2, article table, article svg.lr-forest, .lr-keys, .md-sidebar')];
+  return {page: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+          parts: parts.map(e => [e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''), ...box(e)])};
+}"""
+
+
+@pytest.mark.parametrize("name", sorted(SHOT_PAGES))
+def test_screenshots_keep_their_layout(screen: tuple[str, Any], base_url: str, name: str, update_golden: bool) -> None:
+    """A full-page screenshot of the home page, a study page, a table and a plot at both
+    sizes, kept in build/screenshots (or $LR_SCREENSHOTS) with the boxes of the page's
+    headings, tables, plots and sidebars. A layout meant to be stable must stay so: a box
+    that moved since the previous run fails, until ``--update-golden`` accepts it."""
+    size, page = screen
+    page.goto(base_url + SHOT_PAGES[name])
+    page.wait_for_load_state("networkidle")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    stem = SHOTS / f"{name}-{page.viewport_size['width']}x{page.viewport_size['height']}"
+    page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
+    layout = page.evaluate(_LAYOUT)
+    assert layout["page"][0] <= page.viewport_size["width"], "the page is wider than the window"
+    kept = stem.with_suffix(".json")
+    previous = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else None
+    if previous is None or update_golden:
+        kept.write_text(json.dumps(layout, indent=1) + "\n", encoding="utf-8")
+    else:
+        assert layout == previous, f"{name} at {size} size moved since the last run (see {stem}.png)"

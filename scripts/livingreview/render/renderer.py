@@ -229,7 +229,7 @@ class Renderer:
             text = f"{', '.join(x for x in said if x)} ({', '.join(x for x in whose if x)})"
             lines.append(Markup("<strong>Also reported</strong> ") + escape_inline(text))
         detail = Markup("").join(Markup('<span class="lr-prov-line">') + line + Markup("</span>") for line in lines)
-        mark = "ⓘ" + ("*" if r.note or src.slip else "")
+        mark = "i" + ("*" if r.note or src.slip else "")
         label = "Where this value comes from" + (", with a note" if r.note or src.slip else "")
         return Markup(
             f'<span class="lr-prov">{citer.key(src.ref)}<button type="button" class="lr-prov-more" '
