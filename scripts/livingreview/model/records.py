@@ -495,7 +495,7 @@ class Table:
 class KeyFigure:
     """One figure a study page shows first: the first of its endpoints the study reports."""
 
-    key_order: ClassVar[tuple[str, ...]] = ("endpoints", "label", "subgroups")
+    key_order: ClassVar[tuple[str, ...]] = ("endpoints", "label", "subgroups", "any_subgroup")
 
     endpoints: list[str] = fld(
         "Endpoint ids, in order of preference: the first one the study reports is shown.",
@@ -506,6 +506,9 @@ class KeyFigure:
         "Only values for these subgroups (default: the whole population, or else any subgroup).",
         default=None,
         examples=[["transplanted", "MRD-negative CR, transplanted"]],
+    )
+    any_subgroup: bool = fld(
+        "Without `subgroups`: show a subgroup's value when the whole population has none.", default=True
     )
     where: Where = where_field()
 

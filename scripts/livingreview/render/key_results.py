@@ -24,7 +24,8 @@ def kind_of(trial: Trial, kinds: Mapping[str, StudyKind]) -> StudyKind | None:
 def pick(trial: Trial, figure: KeyFigure) -> Result | None:
     """The value that stands for ``figure``: the first of its endpoints the study reports;
     of that endpoint's values, those for the whole population (or, when the figure names
-    subgroups, for the first of them reported; without either, any subgroup); then the
+    subgroups, for the first of them reported; without either, any subgroup unless the
+    figure says ``any_subgroup: false``); then the
     longest time point, a value with its n/N, and the record's own order."""
     for endpoint in figure.endpoints:
         reported = [r for r in trial.results if r.endpoint == endpoint and _has_value(r)]
@@ -35,7 +36,7 @@ def pick(trial: Trial, figure: KeyFigure) -> Result | None:
                     return _best(chosen)
             continue
         whole = [r for r in reported if not r.subgroup]
-        if whole or reported:
+        if whole or (reported and figure.any_subgroup):
             return _best(whole or reported)
     return None
 
