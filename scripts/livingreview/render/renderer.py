@@ -230,10 +230,11 @@ class Renderer:
             lines.append(Markup("<strong>Also reported</strong> ") + escape_inline(text))
         detail = Markup("").join(Markup('<span class="lr-prov-line">') + line + Markup("</span>") for line in lines)
         mark = "i" + ("*" if r.note or src.slip else "")
-        label = "Where this value comes from" + (", with a note" if r.note or src.slip else "")
+        # the name a screen reader gives the button starts with what it shows (WCAG 2.5.3)
+        label = ": where this value comes from" + (", with a note" if r.note or src.slip else "")
         return Markup(
             f'<span class="lr-prov">{citer.key(src.ref)}<button type="button" class="lr-prov-more" '
-            f'aria-label="{label}" aria-expanded="false">{mark}</button>'
+            f'aria-expanded="false">{mark}<span class="lr-sr">{label}</span></button>'
             f'<span class="lr-prov-detail" role="note">{detail}</span></span>'
         )
 
