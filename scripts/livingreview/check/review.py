@@ -9,7 +9,7 @@ from ..model.diagnostics import Diagnostic, Diagnostics
 from ..model.memo import Memo
 from ..model.review import Review, as_of
 from ..model.where import Mark
-from .content import check_flowcharts, check_tables
+from .content import check_flowcharts, check_key_results, check_tables
 from .records import check_related, check_trial
 from .references import check_references
 from .text import check_markup, check_page_markup, check_text
@@ -40,6 +40,7 @@ def check_review(review: Review, diags: Diagnostics, memo: Memo | None = None) -
             cited |= check_text(review, table.description, table.where.value("description"), diags, table.id)
             check_markup(table.description, table.where.value("description"), diags, table.id)
     check_tables(review, diags)
+    check_key_results(review, diags)
     cited |= check_flowcharts(review, diags)
     _check_stale(review, diags)
     for key, ref in sorted(review.references.items()):

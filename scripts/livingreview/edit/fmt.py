@@ -19,14 +19,28 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from ..model.records import EndpointVocabulary, Flowchart, Glossary, Table, Trial, dataclass_fields, hints, yaml_key
+from ..model.records import (
+    EndpointVocabulary,
+    Flowchart,
+    Glossary,
+    KeyResults,
+    Table,
+    Trial,
+    dataclass_fields,
+    hints,
+    yaml_key,
+)
 
 FOLDERS: dict[str, type] = {
     "content/trials": Trial,
     "content/tables": Table,
     "content/flowcharts": Flowchart,
 }
-FILES: dict[str, type] = {"content/endpoints.yaml": EndpointVocabulary, "content/glossary.yaml": Glossary}
+FILES: dict[str, type] = {
+    "content/endpoints.yaml": EndpointVocabulary,
+    "content/glossary.yaml": Glossary,
+    "content/key-results.yaml": KeyResults,
+}
 
 
 def _yaml() -> YAML:

@@ -20,6 +20,7 @@ from ..model.records import (
     EndpointVocabulary,
     Flowchart,
     Glossary,
+    KeyResults,
     Table,
     Trial,
 )
@@ -35,6 +36,7 @@ TABLES = "content/tables"
 FLOWCHARTS = "content/flowcharts"
 ENDPOINTS = "content/endpoints.yaml"
 GLOSSARY = "content/glossary.yaml"
+KEY_RESULTS = "content/key-results.yaml"
 PAGES = "content/pages"
 REFERENCES = "references"
 
@@ -77,7 +79,11 @@ def _yaml_job(root: Path, path: Path, cls: type) -> Callable[[Diagnostics], Any]
 def _jobs(root: Path) -> list[tuple[Path, Callable[[Diagnostics], Any]]]:
     """Every file a review is read from, with the function that parses it."""
     jobs: list[tuple[Path, Callable[[Diagnostics], Any]]] = []
-    singles: tuple[tuple[str, type], ...] = ((ENDPOINTS, EndpointVocabulary), (GLOSSARY, Glossary))
+    singles: tuple[tuple[str, type], ...] = (
+        (ENDPOINTS, EndpointVocabulary),
+        (GLOSSARY, Glossary),
+        (KEY_RESULTS, KeyResults),
+    )
     for rel_path, cls in singles:
         if (root / rel_path).is_file():
             jobs.append((root / rel_path, _yaml_job(root, root / rel_path, cls)))
@@ -196,6 +202,12 @@ def _load_review(root: Path, diags: Diagnostics | None, cache: ParseCache) -> tu
         glossary = cache.get(glossary_path, _yaml_job(root, glossary_path, Glossary), diags)
         if glossary is not None:
             review.glossary = glossary.entries
+
+    key_results_path = root / KEY_RESULTS
+    if key_results_path.is_file():
+        key_results = cache.get(key_results_path, _yaml_job(root, key_results_path, KeyResults), diags)
+        if key_results is not None:
+            review.kinds = key_results.kinds
 
     review.trials = load_collection(root, TRIALS, Trial, diags, "record", review.unreadable, cache)
     review.tables = load_collection(root, TABLES, Table, diags, "table", cache=cache)

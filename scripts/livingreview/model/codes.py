@@ -309,4 +309,22 @@ CODES: dict[str, Code] = {
         "working tree, where anyone's pull request could put a file. Delete the .livingreview-cache folder "
         "(older versions wrote it); if it arrived in a pull request, do not merge that part.",
     ),
+    # Key results (content/key-results.yaml)
+    "LR620": Code(
+        "kind of study applies to no study",
+        "warn",
+        "No record is of this kind: an earlier kind takes every record it would, or its conditions "
+        "match none. Check the conditions and the order of the kinds.",
+    ),
+    "LR621": Code(
+        "key figure names no endpoint",
+        "error",
+        "Each key figure lists the endpoints that can stand for it, in order: `endpoints: [cr_cri, cr]`.",
+    ),
+    "LR622": Code(
+        "some studies have no kind",
+        "warn",
+        "Some records meet the conditions of no kind, so their pages start without key results. "
+        "Give the last kind no conditions so that it takes every other record.",
+    ),
 }

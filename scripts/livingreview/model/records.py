@@ -545,6 +545,57 @@ class Table:
     where: Where = where_field()
 
 
+# --------------------------------------------------------------------------- key results
+
+
+@dataclass(slots=True)
+class KeyFigure:
+    """One figure a study page shows first: the first of its endpoints the study reports."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("endpoints", "label", "subgroups", "any_subgroup")
+
+    endpoints: list[str] = fld(
+        "Endpoint ids, in order of preference: the first one the study reports is shown.",
+        examples=[["cr_cri", "cr"]],
+    )
+    label: str | None = fld("What the figure is called on the page (default: the endpoint's name).", default=None)
+    subgroups: list[str] | None = fld(
+        "Only values for these subgroups (default: the whole population, or else any subgroup).",
+        default=None,
+        examples=[["transplanted", "MRD-negative CR, transplanted"]],
+    )
+    any_subgroup: bool = fld(
+        "Without `subgroups`: show a subgroup's value when the whole population has none.", default=True
+    )
+    where: Where = where_field()
+
+
+@dataclass(slots=True)
+class StudyKind:
+    """A kind of study and the figures its page leads with."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("label", "when", "figures")
+
+    label: str = fld("The kind of study, as a reader would name it.", examples=["Treatment trial"])
+    figures: list[KeyFigure] = fld("The figures to show first, in order.")
+    when: list[Condition] = fld("Conditions a record must meet to be of this kind (none: every record).", factory=list)
+    id: str = fld("Set from the mapping key.", default="")
+    where: Where = where_field()
+
+
+@dataclass(slots=True)
+class KeyResults:
+    """content/key-results.yaml: which figures each kind of study page shows first.
+
+    The first kind whose conditions a record meets is the record's kind."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("schema_version", "kinds")
+
+    kinds: dict[str, StudyKind] = fld("Kinds of study, tried in order.")
+    schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
+    where: Where = where_field()
+
+
 # --------------------------------------------------------------------------- flowcharts
 
 NodeKind = Literal["question", "action", "outcome"]

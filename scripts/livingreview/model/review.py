@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .records import Endpoint, Flowchart, GlossaryEntry, Reference, Table, Trial
+from .records import Endpoint, Flowchart, GlossaryEntry, Reference, StudyKind, Table, Trial
 
 
 @dataclass
@@ -37,6 +37,8 @@ class Review:
     #: so references to them are not reported again as unknown.
     unreadable: set[str] = field(default_factory=set)
     glossary: dict[str, GlossaryEntry] = field(default_factory=dict)
+    #: content/key-results.yaml: kinds of study, in order, and the figures each page leads with.
+    kinds: dict[str, StudyKind] = field(default_factory=dict)
     #: CITATION.cff as data: how the review itself is cited (title, version, url...).
     citation: dict[str, Any] = field(default_factory=dict)
 

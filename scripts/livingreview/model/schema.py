@@ -19,6 +19,7 @@ from .records import (
     EndpointVocabulary,
     Flowchart,
     Glossary,
+    KeyResults,
     Table,
     Trial,
     dataclass_fields,
@@ -119,6 +120,7 @@ SCHEMAS: dict[str, type] = {
     "table.schema.json": Table,
     "flowchart.schema.json": Flowchart,
     "glossary.schema.json": Glossary,
+    "key-results.schema.json": KeyResults,
 }
 
 

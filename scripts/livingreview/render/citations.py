@@ -129,6 +129,15 @@ class Citer:
         return Markup('<ol class="lr-references" markdown="1">\n' + "\n".join(items) + "\n</ol>")
 
 
+class Prose(Markup):
+    """Markdown an editor wrote as a page (a narrative page, the editors' guide): its
+    headings, lists and rules are the page's own structure. Every other value a template
+    puts on a page is text inside the template's structure and must never add to it
+    (tests/test_outline.py holds this for every page)."""
+
+    __slots__ = ()
+
+
 def _inert(text: str) -> str:
     return html.escape(text, quote=False)
 

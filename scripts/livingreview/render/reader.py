@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
-
 from ..model.records import (
     Change,
     Construct,
@@ -24,7 +22,7 @@ from ..model.records import (
     hints,
     yaml_key,
 )
-from .citations import page_url
+from .citations import Prose, page_url
 from .citing import authors_of
 from .display import AGE_GROUP, CELL_SOURCE, NOT_STATED
 from .escape import plain_text, xml_attribute, xml_text
@@ -230,4 +228,4 @@ def guide_page(renderer: Renderer) -> str | None:
     body = re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) - 1) + " ", body, flags=re.M)
     # The guide is Markdown the project wrote, handed to the page as Markdown (as narrative
     # pages are): escaping it here would show entity text inside its code spans.
-    return renderer.template("guide.md.jinja", body=Markup(body), fields=field_reference())
+    return renderer.template("guide.md.jinja", body=Prose(body), fields=field_reference())
