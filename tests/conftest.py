@@ -8,8 +8,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -95,3 +96,21 @@ def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
         return run([str(BIN / "livingreview"), *args], cwd=root)
 
     return _run
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, one for the whole session: Playwright's sync API
+    allows one running instance per thread, so every browser test shares it."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run .ci/setup")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -405,29 +405,26 @@ def hostile_url(hostile: Hostile) -> Iterator[str]:
 
 
 @pytest.mark.browser
-def test_no_payload_runs_and_no_policy_is_violated_in_the_browser(hostile: Hostile, hostile_url: str) -> None:
-    from test_browser import ARGS, CHROMIUM, Offline
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run .ci/setup")
-    from playwright.sync_api import sync_playwright
+def test_no_payload_runs_and_no_policy_is_violated_in_the_browser(
+    hostile: Hostile, hostile_url: str, browser: Any
+) -> None:
+    from test_browser import Offline
 
     ran: dict[str, Any] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tab = Offline(browser.new_context().new_page())
-        for page in pages(hostile.site):
-            rel = page.relative_to(hostile.site).as_posix()
-            if rel == "404.html":
-                continue
-            tab.page.goto(hostile_url + rel.removesuffix("index.html"))
-            tab.page.wait_for_load_state("load")
-            flag = tab.page.evaluate("() => window.lrPwned")
-            if flag is not None:
-                ran[rel] = flag
-            # the theme's own scripts ran (the policy allows them by hash)
-            assert tab.page.evaluate("() => typeof __md_get") == "function", rel
-        browser.close()
+    context = browser.new_context()
+    tab = Offline(context.new_page())
+    for page in pages(hostile.site):
+        rel = page.relative_to(hostile.site).as_posix()
+        if rel == "404.html":
+            continue
+        tab.page.goto(hostile_url + rel.removesuffix("index.html"))
+        tab.page.wait_for_load_state("load")
+        flag = tab.page.evaluate("() => window.lrPwned")
+        if flag is not None:
+            ran[rel] = flag
+        # the theme's own scripts ran (the policy allows them by hash)
+        assert tab.page.evaluate("() => typeof __md_get") == "function", rel
+    context.close()
     assert ran == {}
     assert tab.blocked == []
     # The narrative page's <img src="x"> stays (without its handler) and is not found.

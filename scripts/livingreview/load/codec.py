@@ -30,6 +30,7 @@ from ..model.records import (
     EndpointVocabulary,
     Flowchart,
     Glossary,
+    KeyResults,
     Reference,
     Table,
     Trial,
@@ -53,6 +54,7 @@ KINDS: dict[str, Any] = {
     "flowchart": Flowchart,
     "endpoints": EndpointVocabulary,
     "glossary": Glossary,
+    "key_results": KeyResults,
     "references": list[Reference],
     "text": str,
 }
