@@ -12,6 +12,7 @@ from ..model.where import Mark
 from .content import check_flowcharts, check_tables
 from .records import check_related, check_trial
 from .references import check_references
+from .screening import check_screening
 from .text import check_text
 
 STALE_AFTER = dt.timedelta(days=365)
@@ -39,6 +40,7 @@ def check_review(review: Review, diags: Diagnostics, memo: Memo | None = None) -
             cited |= check_text(review, table.description, table.where.value("description"), diags, table.id)
     check_tables(review, diags)
     cited |= check_flowcharts(review, diags)
+    cited |= check_screening(review, diags)
     _check_stale(review, diags)
     for key, ref in sorted(review.references.items()):
         if key not in cited:

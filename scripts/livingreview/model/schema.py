@@ -24,6 +24,7 @@ from .records import (
     hints,
     yaml_key,
 )
+from .screening import ScreeningLog, Search
 
 SCHEMA_BASE = "https://cart-ball.github.io/living-review/schema/"
 
@@ -116,6 +117,8 @@ SCHEMAS: dict[str, type] = {
     "table.schema.json": Table,
     "flowchart.schema.json": Flowchart,
     "glossary.schema.json": Glossary,
+    "search.schema.json": Search,
+    "screening.schema.json": ScreeningLog,
 }
 
 
