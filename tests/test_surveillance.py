@@ -162,3 +162,75 @@ def test_prisma_counts_equal_the_screening_logs_counts(imported: Path) -> None:
     seed = every.other
     assert seed is not None and seed.total_identified == 122 and seed.included == 122
     assert every.total_reports == sum(e.status == "included" for _, e in review.entries())
+
+
+def test_one_update_cycle_import_screen_add_the_record_rebuild(tmp_path: Path) -> None:
+    """The editors' guide's update cycle, step by step, on a copy of the review."""
+    from livingreview.pipeline import build
+
+    root = copy_of_review(tmp_path / "review")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    # 1. import the search
+    code, _, err = cli(root, "search", "import", str(SEARCHES / "pubmed.nbib"), "--source", "pubmed",
+                       "--date", "2026-12-01", "--query", "CAR T AND B-ALL")  # fmt: skip
+    assert code == 0, err
+    # 2. screen: one out at title and abstract, one through full text and in
+    by = ("--by", "A. Editor")
+    for args in (
+        ("brandt2026tonic", "--exclude", "not-clinical", *by, "--date", "2026-12-02"),
+        ("okafor2026cd19", "--full-text", *by, "--date", "2026-12-02"),
+        (
+            "okafor2026cd19",
+            "--include",
+            "okafor-bicistronic-cr1",
+            "--ref",
+            "okafor2026cd19",
+            *by,
+            "--date",
+            "2026-12-03",
+        ),
+    ):
+        code, out, err = cli(root, "screen", *args)
+        assert code == 0, err
+    assert "next: create okafor-bicistronic-cr1" in out
+    # 3. add the record: scaffold it, then fill it in as an editor would (test data, not a real study)
+    code, _, err = cli(root, "new", "study", "okafor-bicistronic-cr1", "--ref", "okafor2026cd19")
+    assert code == 0, err
+    record = root / "content/trials/okafor-bicistronic-cr1.yaml"
+    filled = {
+        '"FILL IN: short name readers know the study by"': "Bicistronic CD19/CD22 consolidation",
+        '"FILL IN: one line, in your own words"': "Bicistronic CD19/CD22 CAR T cells in first remission of adult B-ALL",
+        "registry: []  # e.g. [NCT02435849]": "registry: [NCT09912345]",
+        '"FILL IN: generic or descriptive name"': "bicistronic CD19/CD22 CAR T cells",
+        "FILL IN: two or three sentences in your own words": "A single-arm phase 2 study of consolidation",
+        '"FILL IN: the number as the source gives it"': "85",
+        '"FILL IN: table or section"': "Abstract",
+    }
+    text = record.read_text(encoding="utf-8")
+    for old, new in filled.items():
+        assert old in text
+        text = text.replace(old, new)
+    record.write_text(text, encoding="utf-8")
+    bib = root / "references/primary.bib"
+    stub = bib.read_text(encoding="utf-8")
+    stub = stub.replace("FILL IN: Surname, I. and Surname, I. and others", "Okafor, A. N. and Lindqvist, P.")
+    stub = stub.replace("FILL IN: title of the publication", "{CD19/CD22} bicistronic {CAR} {T} cells as consolidation")
+    stub = stub.replace(
+        "journal = {FILL IN: journal abbreviation},",
+        "journal = {Blood},\n  doi     = {10.1182/blood.2026031234},\n  pmid    = {41876543},",
+    )
+    bib.write_text(stub, encoding="utf-8")
+    review, diags = load_review(root)
+    found = [d.format_text() for d in check_review(review, diags) if d.severity != "info"]
+    assert found == []
+    # 4. rebuild: the flow diagram of the update counts the new study
+    result = build(root, root / "templates")
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+    page = result.files["searches.md"]
+    assert isinstance(page, str)
+    assert "Latest update: searches of 2026-12-01" in page
+    assert "New studies included (n = 1)" in page
+    assert f"Total studies included in the review (n = {len(review.trials)})" in page
+    assert "Reports excluded: not CAR T-cell therapy" not in page
+    assert "<td>Records excluded</td><td>1</td>" in page

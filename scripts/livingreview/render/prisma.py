@@ -28,7 +28,7 @@ COL_W = BOX_W + GAP + SIDE_W
 
 
 #: Characters of box text per line: 11px text in a box 250 wide.
-WRAP = 38
+WRAP = 42
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,14 @@ class Box:
 
     text: tuple[str, ...]
     kind: str = "step"
+    wrap: int = WRAP
 
     @property
     def lines(self) -> tuple[str, ...]:
         out: list[str] = []
         for line in self.text:
             indent = "  " if line.startswith("  ") else ""
-            wrapped = textwrap.wrap(line.strip(), WRAP - len(indent) * 2) or [""]
+            wrapped = textwrap.wrap(line.strip(), self.wrap - len(indent) * 2) or [""]
             out += [indent + wrapped[0], *(indent + "  " + w for w in wrapped[1:])]
         return tuple(out)
 
@@ -140,7 +141,7 @@ def svg(flow: Flow, slug: str) -> Markup:
         lines.append(f"New studies included {_n(flow.new_studies)}")
     lines.append(f"Total studies included in the review {_n(flow.total_studies)}")
     lines.append(f"Reports of included studies {_n(flow.total_reports)}")
-    total = Box(tuple(lines), "total")
+    total = Box(tuple(lines), "total", wrap=1000)
     width = 20 + len(columns) * COL_W + (len(columns) - 1) * 30
     parts += _box(10, bottom, width - 20, total)
     height = bottom + total.height + 10
