@@ -84,10 +84,22 @@ def _get(obj: Any, *path: str) -> Any:
     return obj
 
 
+def _line_of(text: str, needle: str, i: int) -> int:
+    """The line of ``needle`` (a study's NCT id), or else of the ``i``-th study's protocolSection."""
+    at = text.find(needle) if needle else -1
+    if at < 0:
+        at = -1
+        for _ in range(i + 1):
+            at = text.find('"protocolSection"', at + 1)
+            if at < 0:
+                return 0
+    return text[:at].count("\n") + 1
+
+
 def _candidate(shown: str, text: str, i: int, study: Any, diags: Diagnostics) -> Candidate | None:
     ident = _get(study, "protocolSection", "identificationModule")
     nct, title = _get(ident, "nctId"), _get(ident, "briefTitle")
-    line = text[: text.find(f'"{nct}"')].count("\n") + 1 if isinstance(nct, str) and f'"{nct}"' in text else 0
+    line = _line_of(text, f'"{nct}"' if isinstance(nct, str) else "", i)
     for name, value in (("nctId", nct), ("briefTitle", title)):
         if not isinstance(value, str) or not value.strip():
             diags.add(
