@@ -46,8 +46,8 @@ def check_screening(review: Review, diags: Diagnostics) -> set[str]:
             owner[entry.id] = log
             cited |= _check_entry(review, found_by, log, entry, diags)
     _check_repeats(review, diags)
-    if review.searches:
-        _check_records(review, diags)
+    if review.searches and not review.unreadable_searches:
+        _check_records(review, diags)  # a log that could not be read would make every record look missing
     return cited
 
 
@@ -165,10 +165,12 @@ def _check_repeats(review: Review, diags: Diagnostics) -> None:
     seen: dict[str, Entry] = {}
     for _, e in review.entries():
         keys = []
-        if e.doi:
-            keys.append("DOI " + norm_doi(e.doi))
-        if e.pmid:
-            keys.append("PMID " + e.pmid)
+        ref = review.references.get(e.ref) if e.ref else None
+        doi, pmid = e.doi or (ref.doi if ref else ""), e.pmid or (ref.pmid if ref else "")
+        if doi:
+            keys.append("DOI " + norm_doi(doi))
+        if pmid:
+            keys.append("PMID " + pmid.strip())
         if e.kind == "registration" and e.registry:
             keys.append("registration " + norm_registry(e.registry[0]))
         if e.ref:
