@@ -21,7 +21,8 @@ from livingreview.model.diagnostics import Diagnostics
 from livingreview.surveillance.importing import import_search
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-CASES = sorted(d.name for d in CORPUS.iterdir() if d.is_dir() and not d.name.startswith(("_", "import-")))
+# tests/corpus/real/ holds real-world .bib files, read by tests/test_real_bibtex.py
+CASES = sorted(d.name for d in CORPUS.iterdir() if (d / "expected.txt").is_file() and not d.name.startswith("import-"))
 #: Bad search exports: ``import-<case>/export.*``, ``source`` (pubmed, ris or ctgov) and
 #: ``expected.txt``, what ``livingreview search import`` reports for it.
 IMPORTS = sorted(d.name for d in CORPUS.iterdir() if d.is_dir() and d.name.startswith("import-"))
