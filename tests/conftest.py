@@ -27,6 +27,7 @@ FIXTURE_NAV = [
     {"Tables": "tables/index.md"},
     {"Rates across studies": "plots.md"},
     {"Flowcharts": "flowcharts/index.md"},
+    {"Searches and screening": "searches.md"},
     {"Endpoints": "endpoints.md"},
     {"Bibliography": "bibliography.md"},
     {"Data downloads": "data.md"},

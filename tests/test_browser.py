@@ -218,8 +218,35 @@ def test_a_flowchart_renders_and_stepping_reaches_a_recommendation(tab: Offline,
     assert card.locator(".lr-stepper-evidence a").count() >= 1
 
 
+def test_the_prisma_diagram_renders_with_the_screening_logs_counts(tab: Offline, base_url: str) -> None:
+    from livingreview.load.loader import load_review
+
+    review, _ = load_review(REPO)
+    entries = [e for _, e in review.entries()]
+    included = sum(e.status == "included" for e in entries)
+    studies = {r for e in entries if e.status == "included" for r in e.records}
+    identified = sum(s.hits for s in review.searches.values())
+    page = tab.page
+    page.goto(base_url + "searches/")
+    diagram = page.get_by_role("img", name="Searches of 2026-11-21")
+    assert diagram.is_visible()
+    assert diagram.bounding_box()["width"] > 300  # type: ignore[index]
+    text = " ".join(diagram.locator("text").all_text_contents())
+    assert f"Reference lists of the five source reviews (n = {identified})" in text
+    assert f"Reports included (n = {included})" in text
+    assert f"Total studies included in the review (n = {len(studies)})" in text
+    assert len(studies) == len(review.trials)
+    assert diagram.locator(".lr-prisma-box").count() >= 6
+    # the same counts as a table, for readers who cannot see the diagram
+    table = page.locator("table.lr-prisma-table").first
+    assert table.locator("tr", has_text="Reports included").locator("td").last.inner_text() == str(included)
+    # the home page names the date of the last search and links to this page
+    page.goto(base_url)
+    assert page.locator("a", has_text="last search 2026-11-21").get_attribute("href") == "searches/"
+
+
 @pytest.mark.parametrize(
-    "path", ["", "studies/eliana/", "tables/pivotal/", "flowcharts/westhafen-consolidation/", "glossary/"]
+    "path", ["", "studies/eliana/", "tables/pivotal/", "flowcharts/westhafen-consolidation/", "glossary/", "searches/"]
 )
 def test_no_serious_accessibility_violation(tab: Offline, base_url: str, path: str) -> None:
     assert _serious_violations(tab.page, base_url + path) == []
@@ -241,7 +268,9 @@ def _serious_violations(page: Any, url: str) -> list[str]:
     return serious
 
 
-@pytest.mark.parametrize("path", ["", "studies/", "studies/eliana/", "tables/pivotal/", "plots/", "bibliography/"])
+@pytest.mark.parametrize(
+    "path", ["", "studies/", "studies/eliana/", "tables/pivotal/", "plots/", "bibliography/", "searches/"]
+)
 def test_pages_load_without_errors_or_outside_requests(tab: Offline, base_url: str, path: str) -> None:
     tab.page.goto(base_url + path)
     tab.page.wait_for_load_state("networkidle")

@@ -12,6 +12,7 @@ from ..model.where import Mark
 from .content import check_flowcharts, check_key_results, check_tables
 from .records import check_related, check_trial
 from .references import check_references
+from .screening import check_screening
 from .text import check_markup, check_page_markup, check_text
 
 STALE_AFTER = dt.timedelta(days=365)
@@ -42,6 +43,7 @@ def check_review(review: Review, diags: Diagnostics, memo: Memo | None = None) -
     check_tables(review, diags)
     check_key_results(review, diags)
     cited |= check_flowcharts(review, diags)
+    cited |= check_screening(review, diags)
     _check_stale(review, diags)
     for key, ref in sorted(review.references.items()):
         if key not in cited:

@@ -30,11 +30,14 @@ from ..model.records import (
     hints,
     yaml_key,
 )
+from ..model.screening import ScreeningLog, Search
 
 FOLDERS: dict[str, type] = {
     "content/trials": Trial,
     "content/tables": Table,
     "content/flowcharts": Flowchart,
+    "content/searches": Search,
+    "content/screening": ScreeningLog,
 }
 FILES: dict[str, type] = {
     "content/endpoints.yaml": EndpointVocabulary,

@@ -36,6 +36,7 @@ from ..model.records import (
     Trial,
     hints,
 )
+from ..model.screening import ScreeningLog, Search
 from ..model.where import Mark, Where
 
 
@@ -55,6 +56,8 @@ KINDS: dict[str, Any] = {
     "endpoints": EndpointVocabulary,
     "glossary": Glossary,
     "key_results": KeyResults,
+    "search": Search,
+    "screening": ScreeningLog,
     "references": list[Reference],
     "text": str,
 }

@@ -25,6 +25,7 @@ from ..model.records import (
     Trial,
 )
 from ..model.review import Page, Review
+from ..model.screening import ScreeningLog, Search
 from ..model.where import Mark
 from .bibtex import read_bib
 from .cache import LEGACY_DIR, ParseCache, legacy_files, paused_gc
@@ -34,6 +35,8 @@ from .yamlnodes import compose, read_text
 TRIALS = "content/trials"
 TABLES = "content/tables"
 FLOWCHARTS = "content/flowcharts"
+SEARCHES = "content/searches"
+SCREENING = "content/screening"
 ENDPOINTS = "content/endpoints.yaml"
 GLOSSARY = "content/glossary.yaml"
 KEY_RESULTS = "content/key-results.yaml"
@@ -72,7 +75,7 @@ def load_yaml(root: Path, path: Path, cls: type, diags: Diagnostics, *, subject:
 
 def _yaml_job(root: Path, path: Path, cls: type) -> Callable[[Diagnostics], Any]:
     """How one content file is parsed: the same function in and out of a worker process."""
-    subject = path.stem if path.parent.name in ("trials", "tables", "flowcharts") else ""
+    subject = path.stem if path.parent.name in ("trials", "tables", "flowcharts", "searches", "screening") else ""
     return partial(load_yaml, root, path, cls, subject=subject)
 
 
@@ -87,7 +90,13 @@ def _jobs(root: Path) -> list[tuple[Path, Callable[[Diagnostics], Any]]]:
     for rel_path, cls in singles:
         if (root / rel_path).is_file():
             jobs.append((root / rel_path, _yaml_job(root, root / rel_path, cls)))
-    folders: tuple[tuple[str, type], ...] = ((TRIALS, Trial), (TABLES, Table), (FLOWCHARTS, Flowchart))
+    folders: tuple[tuple[str, type], ...] = (
+        (TRIALS, Trial),
+        (TABLES, Table),
+        (FLOWCHARTS, Flowchart),
+        (SEARCHES, Search),
+        (SCREENING, ScreeningLog),
+    )
     for folder, cls in folders:
         jobs += [(p, _yaml_job(root, p, cls)) for p in sorted((root / folder).glob("*.yaml"))]
     jobs += [(p, partial(read_bib, p, rel(root, p))) for p in sorted((root / REFERENCES).glob("*.bib"))]
@@ -110,8 +119,9 @@ def load_collection(
     what: str,
     unreadable: set[str] | None = None,
     cache: ParseCache | None = None,
+    key: str = "id",
 ) -> dict[str, Any]:
-    """Every ``folder/*.yaml`` as ``cls``, keyed by id; the id must equal the file name."""
+    """Every ``folder/*.yaml`` as ``cls``, keyed by id (the field ``key``); the id must equal the file name."""
     cache = cache or ParseCache()
     loaded = [
         (path, cache.get(path, _yaml_job(root, path, cls), diags)) for path in sorted((root / folder).glob("*.yaml"))
@@ -130,15 +140,15 @@ def load_collection(
         if obj.id != path.stem and re.match(SLUG, obj.id):
             diags.add(
                 "LR207",
-                obj.where.value("id"),
+                obj.where.value(key),
                 f"{what} id '{obj.id}' differs from its file name '{path.name}'",
-                f"rename the file to {obj.id}.yaml or set id: {path.stem}",
+                f"rename the file to {obj.id}.yaml or set {key}: {path.stem}",
                 subject=obj.id,
             )
         if obj.id in out:
             diags.add(
                 "LR503",
-                obj.where.value("id"),
+                obj.where.value(key),
                 f"{what} id '{obj.id}' is already used by {out[obj.id].where.file}",
                 f"give each {what} its own id",
                 subject=obj.id,
@@ -212,6 +222,9 @@ def _load_review(root: Path, diags: Diagnostics | None, cache: ParseCache) -> tu
     review.trials = load_collection(root, TRIALS, Trial, diags, "record", review.unreadable, cache)
     review.tables = load_collection(root, TABLES, Table, diags, "table", cache=cache)
     review.flowcharts = load_collection(root, FLOWCHARTS, Flowchart, diags, "flowchart", cache=cache)
+    broken = review.unreadable_searches
+    review.searches = load_collection(root, SEARCHES, Search, diags, "search", broken, cache)
+    review.screening = load_collection(root, SCREENING, ScreeningLog, diags, "screening log", broken, cache, "search")
 
     for path in sorted((root / REFERENCES).glob("*.bib")):
         for ref in cache.get(path, partial(read_bib, path, rel(root, path)), diags):

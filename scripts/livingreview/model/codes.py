@@ -327,4 +327,150 @@ CODES: dict[str, Code] = {
         "Some records meet the conditions of no kind, so their pages start without key results. "
         "Give the last kind no conditions so that it takes every other record.",
     ),
+    # Searches, imports and the screening log
+    "LR800": Code(
+        "export is not UTF-8",
+        "error",
+        "Search exports are read as UTF-8 text. Export again, or save the file as UTF-8 "
+        "(for example with iconv -f latin1 -t utf-8).",
+    ),
+    "LR801": Code(
+        "not the format named",
+        "error",
+        "The file does not look like the export format given with --source: PubMed's MEDLINE text starts "
+        "with 'PMID- ', RIS with 'TY  - ', and a ClinicalTrials.gov API v2 response is JSON with a "
+        "'studies' list. Pass the right --source, or export again in that format.",
+    ),
+    "LR802": Code(
+        "export cut short",
+        "error",
+        "The last record stops before its end: the download was interrupted or the file was cut. "
+        "Export the search again.",
+    ),
+    "LR803": Code(
+        "unknown tag",
+        "warn",
+        "The export uses a field tag that the format's published list does not have. Its text is "
+        "ignored; check that the file really is in this format.",
+    ),
+    "LR804": Code(
+        "malformed export line",
+        "error",
+        "A line is neither a tagged field nor the continuation of one. Look for a line that was wrapped "
+        "or edited by hand.",
+    ),
+    "LR805": Code(
+        "record without title",
+        "error",
+        "Every hit needs a title so that it can be screened. Export the search again with full records.",
+    ),
+    "LR806": Code(
+        "JSON syntax error",
+        "error",
+        "The JSON parser stopped here. Export the search again; do not edit the file by hand.",
+    ),
+    "LR807": Code(
+        "field missing or of the wrong type",
+        "error",
+        "A field the import needs is absent or not what the format's specification says it is "
+        "(for ClinicalTrials.gov, protocolSection.identificationModule.nctId and briefTitle).",
+    ),
+    "LR808": Code(
+        "export incomplete",
+        "error",
+        "The export holds only part of the search's results (ClinicalTrials.gov gave a nextPageToken, or "
+        "totalCount is larger than the studies in the file). Export every result in one file "
+        "(pageSize up to 1000) so that the hit count is true.",
+    ),
+    "LR809": Code(
+        "empty export",
+        "error",
+        "The file holds no records. A search that found nothing is still recorded: import the empty "
+        "export the database gives, or record the search by hand with hits: 0.",
+    ),
+    "LR820": Code(
+        "included entry names an unknown record",
+        "error",
+        "An included entry's records must be ids of files in content/trials/. Create the record first "
+        "(livingreview new study), or correct the id.",
+    ),
+    "LR821": Code(
+        "record's reference not in the screening log",
+        "warn",
+        "Every publication a record lists under references is a report of an included study, so the "
+        "screening log should have it as an included entry naming the record. Include the entry that is "
+        "this publication (livingreview screen ID --include RECORD), or add one.",
+    ),
+    "LR822": Code(
+        "exclusion without reason",
+        "error",
+        "An excluded entry says why, with a reason from the controlled list: wrong-population, "
+        "wrong-intervention, not-clinical, no-outcomes, secondary-source, duplicate-report or other.",
+    ),
+    "LR823": Code(
+        "'other' reason without note",
+        "error",
+        "An exclusion for another reason explains itself in `note`.",
+    ),
+    "LR824": Code(
+        "decision without who or when",
+        "error",
+        "Every decision names who made it (`decided_by`) and when (`decided`).",
+    ),
+    "LR825": Code(
+        "field does not fit the status",
+        "error",
+        "`reason` belongs to excluded entries, `records` to included ones, and an entry awaiting "
+        "screening has no decision yet.",
+    ),
+    "LR826": Code(
+        "included entry without record",
+        "error",
+        "An included entry names the study record (or records) it reports in `records`.",
+    ),
+    "LR827": Code(
+        "screening entry id used twice",
+        "error",
+        "Each candidate has one entry in the whole screening log. Merge the two or rename one.",
+    ),
+    "LR828": Code(
+        "search and screening log do not pair",
+        "error",
+        "Each search in content/searches/ has its screening log in content/screening/ with the same "
+        "file name, and each log names its search.",
+    ),
+    "LR829": Code(
+        "hit count does not add up",
+        "error",
+        "A search's hits are its screening entries plus the duplicates merged away. If an entry was "
+        "added or removed by hand, correct `hits` or the log.",
+    ),
+    "LR830": Code(
+        "candidate entered twice",
+        "warn",
+        "Two screening entries carry the same DOI, PubMed id or registration: they are one candidate. "
+        "Keep one and move the other to its search's duplicates.",
+    ),
+    "LR831": Code(
+        "merge names nothing known",
+        "error",
+        "A duplicate names the screening entry (`same_as`) or the BibTeX entry (`matched_ref`) it was "
+        "merged into; that entry must exist.",
+    ),
+    "LR832": Code(
+        "decision dated before the search",
+        "error",
+        "A candidate cannot be screened before the search that found it was run.",
+    ),
+    "LR833": Code(
+        "record not included by the screening log",
+        "warn",
+        "Every study record should be reached through the screening log, so that the flow diagram "
+        "counts it. Include the entry for one of its publications with this record's id.",
+    ),
+    "LR834": Code(
+        "entry without title or reference",
+        "error",
+        "A screening entry needs a title, or `ref` naming its BibTeX entry, so that readers know what it is.",
+    ),
 }

@@ -26,6 +26,7 @@ from .records import (
     hints,
     yaml_key,
 )
+from .screening import ScreeningLog, Search
 
 SCHEMA_BASE = "https://cart-ball.github.io/living-review/schema/"
 
@@ -121,6 +122,8 @@ SCHEMAS: dict[str, type] = {
     "flowchart.schema.json": Flowchart,
     "glossary.schema.json": Glossary,
     "key-results.schema.json": KeyResults,
+    "search.schema.json": Search,
+    "screening.schema.json": ScreeningLog,
 }
 
 

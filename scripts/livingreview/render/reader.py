@@ -70,16 +70,38 @@ def whats_new_page(renderer: Renderer) -> str:
 
 
 def atom_feed(renderer: Renderer, site_url: str) -> str:
-    """An Atom feed (RFC 4287) of the records' histories, newest first."""
+    """An Atom feed (RFC 4287) of the records' histories and of the searches, newest first."""
     items = updates(renderer)
-    deps = (items, renderer.context, site_url, renderer.as_of)
-    return renderer.memo.get("feed", deps, partial(_feed, renderer, site_url, items))
+    searches = search_updates(renderer)
+    deps = (items, searches, renderer.context, site_url, renderer.as_of)
+    return renderer.memo.get("feed", deps, partial(_feed, renderer, site_url, items, searches))
 
 
-def _feed(renderer: Renderer, site_url: str, items: tuple[Update, ...]) -> str:
+def search_updates(renderer: Renderer) -> tuple[tuple[dt.date, str, str], ...]:
+    """Each search as (date, id, summary), newest first: a reader of the feed sees the review kept current."""
+    review = renderer.review
+    found = {log.search: len(log.entries) for log in review.screening.values()}
+    out = [
+        (
+            s.date,
+            s.id,
+            f"{s.database} searched on {s.date.isoformat()}: {s.hits} records, "
+            f"{len(s.duplicates)} duplicates removed, {found.get(s.id, 0)} to screen.",
+        )
+        for s in review.searches.values()
+    ]
+    return tuple(sorted(out, key=lambda x: (-x[0].toordinal(), x[1])))
+
+
+def _feed(
+    renderer: Renderer,
+    site_url: str,
+    items: tuple[Update, ...],
+    searches: tuple[tuple[dt.date, str, str], ...] = (),
+) -> str:
     base = site_url.rstrip("/") + "/"
     items = items[:200]
-    updated = max((u.date for u in items), default=renderer.as_of)
+    updated = max([*(u.date for u in items), *(d for d, _, _ in searches[:1])], default=renderer.as_of)
     host = re.sub(r"^https?://", "", base).split("/")[0] or "localhost"
     title = renderer.review.citation.get("title", "Living review")
     lines = [
@@ -92,6 +114,16 @@ def _feed(renderer: Renderer, site_url: str, items: tuple[Update, ...]) -> str:
         f"  <updated>{_stamp(updated)}</updated>",
         f"  <author><name>{xml_text(authors_of(renderer.review.citation))}</name></author>",
     ]
+    for date, sid, summary in searches[:20]:
+        lines += [
+            "  <entry>",
+            f"    <title>{xml_text(_first_sentence(summary))}</title>",
+            f"    <id>{xml_text(f'tag:{host},{date.year}:search/{sid}')}</id>",
+            f'    <link rel="alternate" type="text/html" href={xml_attribute(base + page_url("searches.md"))}/>',
+            f"    <updated>{_stamp(date)}</updated>",
+            f'    <summary type="text">{xml_text(summary)}</summary>',
+            "  </entry>",
+        ]
     for u in items:
         url = base + page_url(f"studies/{u.study.id}.md")
         entry_id = f"tag:{host},{u.date.year}:{u.study.id}/{u.date.isoformat()}/{u.index}"

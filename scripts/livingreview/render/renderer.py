@@ -392,6 +392,7 @@ class Renderer:
             by_type=sorted(Counter(STUDY_TYPE[t.design.type] for t in trials).items()),
             as_of=self.as_of,
             review_version=self.review.citation.get("version", ""),
+            last_search=max((s.date for s in self.review.searches.values()), default=None),
         )
 
     def _tally(self, trial: Trial) -> _Tally:

@@ -16,6 +16,7 @@ from ..model.review import Review
 from ..model.schema import schema_files
 from .comparisons import flowcharts_index, plots_page, render_flowchart, render_table, tables_index
 from .export import CSV_COLUMNS, data_files
+from .prisma import searches_context
 from .reader import abbreviations, atom_feed, browse_pages, glossary_page, guide_page, whats_new_page
 from .renderer import Renderer, study_page
 
@@ -60,6 +61,7 @@ def render_tree(r: Renderer) -> dict[str, str | bytes]:
     guide = guide_page(r)
     if guide is not None:
         out["guide.md"] = guide
+    out["searches.md"] = r.page("searches.md", "searches.md.jinja", **searches_context(r.review))
     out["whats-new.md"] = whats_new_page(r)
     out["feed.xml"] = atom_feed(r, r.site_url)
     out.update(browse_pages(r))
