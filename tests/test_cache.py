@@ -186,10 +186,19 @@ def test_parsed_files_are_kept_from_the_second_run_on(root: Path, capsys: pytest
     assert {Path(k).name for k in kept.entries} >= {"ok.yaml", "refs.bib", "notes.md", "endpoints.yaml"}
 
 
-def test_every_parse_result_reads_back_equal(root: Path) -> None:
+@pytest.mark.parametrize("review", ["corpus base", "fixture review", "the review"])
+def test_every_parse_result_reads_back_equal(root: Path, review: str) -> None:
+    """Every kind of file the loader reads (records, tables, flowcharts, key results,
+    searches with their merged duplicates, screening logs, BibTeX, pages) survives the
+    JSON cache unchanged."""
+    from conftest import FIXTURE, REPO
+
+    root = {"corpus base": root, "fixture review": FIXTURE, "the review": REPO}[review].resolve()
     cache = ParseCache()
     load_review(root, cache=cache)
     assert cache.entries
+    if review != "corpus base":
+        assert {type(e.value).__name__ for e in cache.entries.values()} >= {"Search", "ScreeningLog", "KeyResults"}
     for key, entry in cache.entries.items():
         file = Path(key).relative_to(root.resolve()).as_posix()
         data = json.loads(json.dumps(codec.encode_value(entry.value, file)))

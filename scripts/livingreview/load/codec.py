@@ -268,7 +268,7 @@ def _object(cls: Any) -> Decode:
     parts = [decoder(hints(cls)[f.name]) for f in fields]
     size = len(fields)
     init = [f for f in dataclasses.fields(cls) if f.init]
-    positional = [f.name for f in init[:size]] == [f.name for f in fields]
+    positional = [f.name for f in init[:size]] == [f.name for f in fields] and not any(f.kw_only for f in fields)
     names = [f.name for f in fields]
 
     def decode_object(v: Any, file: str) -> Any:
@@ -277,7 +277,7 @@ def _object(cls: Any) -> Decode:
         values = [dec(x, file) for dec, x in zip(parts, v, strict=True)]
         if positional:
             return cls(*values)
-        return cls(**dict(zip(names, values, strict=True)))  # pragma: no cover - no such class yet
+        return cls(**dict(zip(names, values, strict=True)))
 
     return decode_object
 
