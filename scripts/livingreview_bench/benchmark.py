@@ -54,6 +54,9 @@ class Sample:
     returncode: int
     #: Numbers a worker process reported about itself (in-process timings).
     data: dict[str, Any] = field(default_factory=dict)
+    #: User plus system CPU time of the process and its children: on a shared machine the
+    #: wall time also counts the other processes' turns, the CPU time only this one's work.
+    cpu: float = 0.0
 
 
 @dataclass
@@ -78,6 +81,10 @@ class Measure:
         return statistics.median(self.values())
 
     @property
+    def cpu_median(self) -> float:
+        return statistics.median(s.cpu for s in self.samples) if self.samples else 0.0
+
+    @property
     def peak_mb(self) -> float:
         return max((s.rss_mb for s in self.samples), default=0.0)
 
@@ -97,7 +104,8 @@ def run(
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode), stdout, stderr
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode, cpu=cpu), stdout, stderr
 
 
 def repeat(
@@ -123,7 +131,10 @@ def repeat(
             tail = (stderr.strip().splitlines() or stdout.strip().splitlines() or ["(no output)"])[-3:]
             m.failure = f"exit {sample.returncode}: " + " / ".join(tail)
         m.samples.append(sample)
-        log(f"    {name} [{i + 1}/{runs}]: {sample.seconds:.2f} s, {sample.rss_mb:.0f} MB" + _extra(sample, key))
+        log(
+            f"    {name} [{i + 1}/{runs}]: {sample.seconds:.2f} s (CPU {sample.cpu:.2f} s), {sample.rss_mb:.0f} MB"
+            + _extra(sample, key)
+        )
     return m
 
 
@@ -631,18 +642,18 @@ def ratio(a: Measure | None, b: Measure | None) -> float | None:
 
 def _table(res: SizeResult) -> list[str]:
     lines = [
-        "| Measurement | Runs | Median (s) | Min (s) | Max (s) | Peak memory (MB) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| Measurement | Runs | Median (s) | Min (s) | Max (s) | CPU, median (s) | Peak memory (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, m in res.measures.items():
         vals = m.values()
         if not vals:
-            lines.append(f"| {name} | {len(m.samples)} | failed | | | |")
+            lines.append(f"| {name} | {len(m.samples)} | failed | | | | |")
             continue
         failed = " (FAILED)" if m.failure else ""
         lines.append(
             f"| {name}{failed} | {len(vals)} | {_s(statistics.median(vals))} | {_s(min(vals))} | {_s(max(vals))} "
-            f"| {m.peak_mb:.0f} |"
+            f"| {_s(m.cpu_median)} | {m.peak_mb:.0f} |"
         )
     return lines
 
@@ -664,15 +675,24 @@ def _derived(res: SizeResult) -> list[str]:
         )
     cold, warm = res.get("zensical build (cold)"), res.get("zensical rebuild (warm, one page changed)")
     if cold and build:
-        out.append(
-            f"- Zensical on the rendered tree / the plugin's MkDocs build: **{cold.median / build.median:.2f}x** "
-            "cold (no Zensical cache)"
-            + (f", **{warm.median / build.median:.2f}x** rebuilt with its cache after one page changed" if warm else "")
-        )
+        line = "- Zensical on the rendered tree / the plugin's MkDocs build: "
+        line += f"**{cold.median / build.median:.2f}x** cold (no Zensical cache)"
+        if warm:
+            line += f", **{warm.median / build.median:.2f}x** rebuilt with its cache after one page changed"
+        if build.cpu_median:
+            line += f" (CPU time: {cold.cpu_median / build.cpu_median:.2f}x"
+            line += f", {warm.cpu_median / build.cpu_median:.2f}x)" if warm else ")"
+        out.append(line)
     if cold and f.get("zensical_html_pages"):
         out.append(
             f"- Zensical build time per HTML page: {1000 * cold.median / f['zensical_html_pages']:.1f} ms cold"
             f" ({f['zensical_html_pages']} HTML pages)"
+        )
+    if build and baseline and build.cpu_median and baseline.cpu_median and f.get("html_pages"):
+        out.append(
+            f"- CPU time per HTML page: {1000 * build.cpu_median / f['html_pages']:.1f} ms with the plugin, "
+            f"{1000 * baseline.cpu_median / f['html_pages']:.1f} ms baseline "
+            f"({build.cpu_median / baseline.cpu_median:.2f}x)"
         )
     if f.get("study_pages"):
         out.append(
