@@ -98,3 +98,21 @@ def test_profile_section_replaces_the_previous_one_and_keeps_the_rest() -> None:
     twice = _replace_profile(once, section)
     assert twice == once
     assert twice.count(PROFILE_HEADING) == 1
+
+
+def mid(zensical_cold: float, zensical_warm: float) -> SizeResult:
+    res = SizeResult("s1000-r5000", 1000, 5000, 3)
+    res.measures["build"] = measured("build", 60.0, 62.0, 61.0)
+    res.measures["zensical build (cold)"] = measured("zensical build (cold)", zensical_cold)
+    res.measures["zensical rebuild (warm, one page changed)"] = measured("warm", zensical_warm)
+    return res
+
+
+def test_zensical_is_judged_against_the_plugins_build_at_1000_studies() -> None:
+    cold = "1,000 studies: the Zensical build of the rendered tree, cold"
+    warm = "1,000 studies: the Zensical build of the rendered tree, rebuilt"
+    assert verdict([mid(30.5, 12.2)], cold) == ("PASS", "0.50x")
+    assert verdict([mid(30.5, 12.2)], warm) == ("PASS", "0.20x")
+    assert verdict([mid(45.75, 24.4)], cold) == ("MISS", "0.75x")
+    assert verdict([mid(45.75, 24.4)], warm)[0] == "MISS"
+    assert verdict([], cold) == ("NOT MEASURED", "no 1000:5000 size in this run")

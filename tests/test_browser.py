@@ -45,8 +45,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def base_url(site: Path) -> Iterator[str]:
+def serve(site: Path) -> Iterator[str]:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
     with socket.socket() as s:
@@ -58,6 +57,34 @@ def base_url(site: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    yield from serve(site)
+
+
+@pytest.fixture(scope="session")
+def zensical_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The repository's site built by `livingreview build --engine zensical`, served."""
+    out = tmp_path_factory.mktemp("zensical") / "build"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [str(BIN / "livingreview"), "build", "--engine", "zensical", "--out", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    yield from serve(out / "site")
+
+
+@pytest.fixture(scope="session", params=["mkdocs", "zensical"])
+def any_url(request: pytest.FixtureRequest) -> str:
+    """The site built by either engine: the probes a reader relies on must pass on both."""
+    return str(request.getfixturevalue("base_url" if request.param == "mkdocs" else "zensical_url"))
 
 
 #: Runs before any page script (Playwright's init scripts are not subject to the page's policy).
@@ -106,11 +133,17 @@ def search(tab: Offline, base_url: str, query: str) -> list[str]:
     page = tab.page
     page.goto(base_url)
     page.wait_for_load_state("networkidle")
-    page.keyboard.press("/")
+    zensical = page.locator("button.md-search__button")  # Zensical opens its search in a dialog
+    if zensical.count():
+        zensical.first.click()
+        # its results live in a shadow root, which Playwright's CSS selectors enter
+        links = page.locator("ol[role=listbox] a[role=option]")
+    else:
+        page.keyboard.press("/")
+        links = page.locator(".md-search-result__item > a.md-search-result__link")
     page.keyboard.type(query, delay=20)
-    # Material searches as the reader types and may answer "No matching documents" for a
-    # prefix or before its index has loaded: wait for results that stay put.
-    links = page.locator(".md-search-result__item > a.md-search-result__link")
+    # Both search as the reader types and may answer "No matching documents" for a
+    # prefix or before their index has loaded: wait for results that stay put.
     shown: list[str] = []
     for _ in range(80):
         page.wait_for_timeout(250)
@@ -122,9 +155,19 @@ def search(tab: Offline, base_url: str, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("query", ["Kymriah", "CTL019", "NCT02435849", "tisagenlecleucel"])
-def test_searching_any_name_of_eliana_leads_to_it(tab: Offline, base_url: str, query: str) -> None:
-    results = search(tab, base_url, query)
-    assert results and results[0] == base_url + "studies/eliana/"
+def test_searching_any_name_of_eliana_leads_to_it(
+    request: pytest.FixtureRequest, tab: Offline, any_url: str, query: str
+) -> None:
+    results = search(tab, any_url, query)
+    if "[zensical-" not in request.node.name:
+        assert results and results[0] == any_url + "studies/eliana/"
+        return
+    # Zensical 0.0.73 ranks without the pivotal pages' search boost (its index has no boost
+    # field): the brand name and the registry number still find the study among the first three;
+    # the code name and the generic name, which many other studies mention, do not yet.
+    if query in ("CTL019", "tisagenlecleucel"):
+        request.applymarker(pytest.mark.xfail(reason="Zensical 0.0.73 ignores search.boost", strict=True))
+    assert any_url + "studies/eliana/" in results[:3], results
 
 
 @pytest.mark.parametrize(("query", "page"), [("KTE-X19", "studies/zuma-3-phase-2/"), ("AUTO1", "studies/felix/")])
@@ -170,9 +213,9 @@ def test_the_feed_parses_as_atom(tab: Offline, base_url: str) -> None:
     assert entries and all(e.find("a:id", ns) is not None and e.find("a:link", ns) is not None for e in entries)
 
 
-def test_a_table_sorts(tab: Offline, base_url: str) -> None:
+def test_a_table_sorts(tab: Offline, any_url: str) -> None:
     page = tab.page
-    page.goto(base_url + "tables/cd19-academic-children/")
+    page.goto(any_url + "tables/cd19-academic-children/")
     table = page.locator("table.lr-compare").first
     first = table.locator("tbody th[scope=row]").all_inner_texts()
     table.locator("thead th", has_text="Study").click()
@@ -204,9 +247,9 @@ def test_a_plot_renders(tab: Offline, base_url: str) -> None:
     assert plot.bounding_box()["width"] > 300  # type: ignore[index]
 
 
-def test_a_flowchart_renders_and_stepping_reaches_a_recommendation(tab: Offline, base_url: str) -> None:
+def test_a_flowchart_renders_and_stepping_reaches_a_recommendation(tab: Offline, any_url: str) -> None:
     page = tab.page
-    page.goto(base_url + "flowcharts/westhafen-consolidation/")
+    page.goto(any_url + "flowcharts/westhafen-consolidation/")
     chart = page.locator("svg.lr-flow")
     assert chart.is_visible() and chart.locator(".lr-flow-node").count() >= 10
     stepper = page.locator(".lr-stepper")
@@ -271,8 +314,8 @@ def _serious_violations(page: Any, url: str) -> list[str]:
 @pytest.mark.parametrize(
     "path", ["", "studies/", "studies/eliana/", "tables/pivotal/", "plots/", "bibliography/", "searches/"]
 )
-def test_pages_load_without_errors_or_outside_requests(tab: Offline, base_url: str, path: str) -> None:
-    tab.page.goto(base_url + path)
+def test_pages_load_without_errors_or_outside_requests(tab: Offline, any_url: str, path: str) -> None:
+    tab.page.goto(any_url + path)
     tab.page.wait_for_load_state("networkidle")
     assert tab.page.locator("article h1").count() == 1
 

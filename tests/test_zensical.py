@@ -10,8 +10,11 @@ from __future__ import annotations
 import filecmp
 import html as html_lib
 import io
+import json
+import os
 import posixpath
 import re
+import subprocess
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,7 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import BIN, REPO, run
+from conftest import BIN, REPO, make_review, run
 from livingreview.render import csp
 
 pytestmark = pytest.mark.slow
@@ -154,3 +157,122 @@ def test_rendered_config_builds_unmodified(rendered: Path) -> None:
     if result.returncode != 0 and "site_dir must be within project root" not in output:
         pytest.fail(f"Zensical refuses the rendered mkdocs.yml for another reason:\n{output}")
     assert result.returncode == 0, output
+
+
+# --------------------------------------------------------------------------- livingreview build
+
+#: Files each engine writes in its own way (the theme's scripts and styles, the search index,
+#: the sitemap, which only MkDocs dates); everything else in the two sites is the review's.
+THEME_FILES = ("assets/javascripts/", "assets/stylesheets/", "search/", "search.json", "sitemap.xml")
+REPRESENTATIVE = (
+    "index.html",
+    "studies/eliana/index.html",
+    "tables/pediatric/index.html",
+    "plots/index.html",
+    "flowcharts/mrd/index.html",
+    "bibliography/index.html",
+    "glossary/index.html",
+)
+
+
+def build_command(root: Path, *args: str, path: str | None = None) -> CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": path if path is not None else os.environ["PATH"]}
+    cmd = [str(BIN / "livingreview"), "build", *args]
+    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, check=False, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def two_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The fixture review built by `livingreview build` with MkDocs and with Zensical."""
+    if not ZENSICAL.is_file():
+        pytest.fail(f"Zensical is not installed ({ZENSICAL.relative_to(REPO)} is missing): run bash .ci/setup")
+    root = make_review(tmp_path_factory.mktemp("engines") / "review")
+    path = f"{ZENSICAL.parent}{os.pathsep}{os.environ['PATH']}"  # the review's copy has no .venv-zensical
+    for engine in ("mkdocs", "zensical"):
+        result = build_command(root, "--engine", engine, path=path)
+        assert result.returncode == 0, f"{engine}:\n{result.stdout}{result.stderr}"
+    return root / "site", root / "build/site"
+
+
+def site_files(site: Path) -> set[str]:
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    return {f for f in files if not f.startswith(THEME_FILES)}
+
+
+class ArticleText(HTMLParser):
+    """The words of a page's <article>: what the reader reads, whichever theme framed it."""
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "wbr", "col", "source"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth and tag not in self.VOID:
+            self.depth += 1
+        elif tag == "article":
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.words.extend(data.split())
+
+
+def article_text(page: Path) -> str:
+    parser = ArticleText()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return " ".join(parser.words)
+
+
+def test_both_engines_build_the_same_pages_and_files(two_sites: tuple[Path, Path]) -> None:
+    mkdocs_site, zensical_site = two_sites
+    ours, theirs = site_files(mkdocs_site), site_files(zensical_site)
+    assert ours == theirs, f"only MkDocs: {sorted(ours - theirs)}; only Zensical: {sorted(theirs - ours)}"
+    assert {p for p in ours if p.endswith(".html")} >= set(REPRESENTATIVE)
+    for path in sorted(ours):
+        if not path.endswith(".html"):  # data files, the review's assets, the feed: byte for byte
+            assert filecmp.cmp(mkdocs_site / path, zensical_site / path, shallow=False), path
+    urls = [re.findall(r"<loc>([^<]*)</loc>", (s / "sitemap.xml").read_text(encoding="utf-8")) for s in two_sites]
+    assert sorted(urls[0]) == sorted(urls[1]) and len(urls[0]) == len({p for p in ours if p.endswith(".html")}) - 1
+
+
+@pytest.mark.parametrize("page", REPRESENTATIVE)
+def test_both_engines_show_the_same_text(two_sites: tuple[Path, Path], page: str) -> None:
+    mkdocs_site, zensical_site = two_sites
+    text = article_text(mkdocs_site / page)
+    assert len(text) > 100, "the page has no article to compare"
+    assert article_text(zensical_site / page) == text
+
+
+def test_both_engines_index_every_page_for_search(two_sites: tuple[Path, Path]) -> None:
+    mkdocs_site, zensical_site = two_sites
+    for index in (mkdocs_site / "search/search_index.json", zensical_site / "search.json"):
+        data = json.loads(index.read_text(encoding="utf-8"))
+        docs = data.get("docs") or data["items"]  # MkDocs' Material, Zensical
+        pages = {d["location"].split("#")[0] for d in docs}
+        assert {"studies/eliana/", "tables/pediatric/", "bibliography/"} <= pages, index
+        assert any("Kymriah" in d["text"] for d in docs), f"{index} cannot find ELIANA by its brand name"
+
+
+def test_build_without_zensical_says_how_to_install_it(review_root: Path) -> None:
+    result = build_command(review_root, "--engine", "zensical", path="/usr/bin:/bin")
+    assert result.returncode == 2
+    assert "Zensical is not installed" in result.stderr
+    assert "requirements-zensical.txt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (review_root / "build").exists(), "nothing is rendered for an engine that is missing"
+
+
+def test_installed_zensical_is_in_the_pinned_range() -> None:
+    from packaging.requirements import Requirement
+
+    lines = (REPO / "requirements-zensical.txt").read_text(encoding="utf-8").splitlines()
+    (pin,) = [Requirement(line) for line in lines if line.strip() and not line.startswith("#")]
+    version = run([str(ZENSICAL), "--version"], cwd=REPO).stdout.strip()
+    assert pin.name == "zensical" and pin.specifier.contains(version), f"Zensical {version} is not in {pin}"

@@ -112,10 +112,16 @@ def _check_cached(root: Path) -> CheckResult:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    root = _root(args)
+    out = _render(args, root)
+    return out if isinstance(out, int) else 0
+
+
+def _render(args: argparse.Namespace, root: Path) -> Path | int:
+    """Check and render the review into ``--out``; the output folder, or 1 after errors."""
     from .engine import write_engine_tree
     from .pipeline import build
 
-    root = _root(args)
     cache = _cache(args, root)
     result = build(root, root / "templates", cache=cache)
     if cache is not None:
@@ -130,6 +136,30 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = (root / args.out).resolve() if not Path(args.out).is_absolute() else Path(args.out)
     count = write_engine_tree(root, result.files, out)
     print(f"wrote {count} files to {out}/docs and {out}/mkdocs.yml", file=sys.stderr)
+    return out
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the site with the chosen engine: MkDocs through the plugin, or Zensical on the
+    tree ``render`` writes (the engine is looked up first, so a missing one costs nothing)."""
+    from .engine import EngineMissing, engine_command, run_engine
+
+    root = _root(args)
+    out = (root / args.out).resolve() if not Path(args.out).is_absolute() else Path(args.out)
+    try:
+        command, cwd = engine_command(args.engine, root, out, clean=args.clean)
+    except EngineMissing as exc:
+        return _usage(str(exc))
+    if args.engine == "zensical":
+        rendered = _render(args, root)
+        if isinstance(rendered, int):
+            return rendered
+    code = run_engine(command, cwd)
+    if code != 0:
+        print(f"livingreview: {args.engine} build failed (exit {code})", file=sys.stderr)
+        return 1
+    site = out / "site" if args.engine == "zensical" else None
+    print(f"built the site with {args.engine}" + (f" in {site}" if site else ""), file=sys.stderr)
     return 0
 
 
@@ -243,6 +273,18 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", default="build", help="output directory (default: build)")
     r.set_defaults(func=cmd_render)
+    b = sub.add_parser(
+        "build",
+        help="build the site with MkDocs (through the plugin) or Zensical (on the rendered tree)",
+    )
+    b.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs", help="default: mkdocs")
+    b.add_argument(
+        "--out",
+        default="build",
+        help="zensical: where the rendered tree goes; the site is written to <out>/site (default: build)",
+    )
+    b.add_argument("--clean", action="store_true", help="zensical: rebuild every page, ignoring its cache")
+    b.set_defaults(func=cmd_build)
     n = sub.add_parser("new", help="scaffold a new record")
     kinds = n.add_subparsers(dest="kind", required=True, metavar="KIND")
     study = kinds.add_parser("study", help="a study record and a BibTeX stub for its main publication")

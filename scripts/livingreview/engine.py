@@ -8,8 +8,12 @@ that points there and no longer names the livingreview plugin.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -45,6 +49,53 @@ def engine_config(root: Path, out: Path) -> str:
 
 
 def write_engine_tree(root: Path, files: dict[str, str | bytes], out: Path) -> int:
+    """Write the rendered pages to ``out/docs`` and the plugin-free ``out/mkdocs.yml``."""
     count = write_site(files, out / "docs")
     (out / "mkdocs.yml").write_text(engine_config(root, out), encoding="utf-8")
     return count
+
+
+#: Where ``.ci/setup`` installs Zensical, apart from MkDocs, from ``requirements-zensical.txt``.
+ZENSICAL_VENV = ".venv-zensical"
+ZENSICAL_REQUIREMENTS = "requirements-zensical.txt"
+ENGINES = ("mkdocs", "zensical")
+
+
+class EngineMissing(Exception):
+    """The chosen engine is not installed; the message says how to install it."""
+
+
+def find_zensical(root: Path) -> Path:
+    """The review's own Zensical (``.venv-zensical``), else the first one on the PATH."""
+    local = root / ZENSICAL_VENV / "bin" / "zensical"
+    if local.is_file():
+        return local
+    found = shutil.which("zensical")
+    if found:
+        return Path(found)
+    raise EngineMissing(
+        f"Zensical is not installed: neither {ZENSICAL_VENV}/bin/zensical nor zensical on the PATH. "
+        f"Install it with `python3 -m venv {ZENSICAL_VENV} && {ZENSICAL_VENV}/bin/pip install "
+        f"-r {ZENSICAL_REQUIREMENTS}` (bash .ci/setup does this), or build with --engine mkdocs"
+    )
+
+
+def engine_command(engine: str, root: Path, out: Path, clean: bool = False) -> tuple[list[str], Path]:
+    """The command that builds the site with ``engine``, and the folder to run it in.
+
+    MkDocs builds the review itself through the plugin; Zensical, which skips plugins it
+    does not know, builds the tree :func:`write_engine_tree` wrote to ``out``.
+    """
+    if engine == "mkdocs":
+        if importlib.util.find_spec("mkdocs") is None:
+            raise EngineMissing("MkDocs is not installed in this environment: pip install -e . installs it")
+        return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml")], root
+    exe = find_zensical(root)
+    return [str(exe), "build", "--strict", "-f", "mkdocs.yml", *(["--clean"] if clean else [])], out
+
+
+def run_engine(command: list[str], cwd: Path) -> int:
+    """Run an engine with the review's settings; its own output goes to the terminal."""
+    env = {**os.environ}
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2, not about the review
+    return subprocess.run(command, cwd=cwd, env=env, check=False).returncode

@@ -4,7 +4,9 @@
 of the requested sizes and measures, each in a fresh subprocess so that nothing stays
 cached in memory: a cold and a warm ``livingreview check``, ``mkdocs build --strict``
 with the plugin and, as the baseline, of the same pages rendered once to plain Markdown,
-the project's own re-render after one record changed, the size of the built pages, and
+the project's own re-render after one record changed, Zensical's build of the tree
+``livingreview render`` writes (cold, without its cache, and warm, after one page changed),
+the size of the built pages, and
 citation processing against mkdocs-bibtex (installed into its own virtual environment
 under the work directory, never into the project's). The real repository is measured as
 the "seed" size. The report, with a PASS/MISS line for every target, goes to ``--out``.
@@ -51,6 +53,9 @@ class Sample:
     returncode: int
     #: Numbers a worker process reported about itself (in-process timings).
     data: dict[str, Any] = field(default_factory=dict)
+    #: User plus system CPU time of the process and its children: on a shared machine the
+    #: wall time also counts the other processes' turns, the CPU time only this one's work.
+    cpu: float = 0.0
 
 
 @dataclass
@@ -75,6 +80,10 @@ class Measure:
         return statistics.median(self.values())
 
     @property
+    def cpu_median(self) -> float:
+        return statistics.median(s.cpu for s in self.samples) if self.samples else 0.0
+
+    @property
     def peak_mb(self) -> float:
         return max((s.rss_mb for s in self.samples), default=0.0)
 
@@ -94,7 +103,8 @@ def run(
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode), stdout, stderr
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode, cpu=cpu), stdout, stderr
 
 
 def repeat(
@@ -120,7 +130,10 @@ def repeat(
             tail = (stderr.strip().splitlines() or stdout.strip().splitlines() or ["(no output)"])[-3:]
             m.failure = f"exit {sample.returncode}: " + " / ".join(tail)
         m.samples.append(sample)
-        log(f"    {name} [{i + 1}/{runs}]: {sample.seconds:.2f} s, {sample.rss_mb:.0f} MB" + _extra(sample, key))
+        log(
+            f"    {name} [{i + 1}/{runs}]: {sample.seconds:.2f} s (CPU {sample.cpu:.2f} s), {sample.rss_mb:.0f} MB"
+            + _extra(sample, key)
+        )
     return m
 
 
@@ -395,6 +408,7 @@ def measure_size(
     seed: int = 1,
     lean: bool = False,
     progress: Callable[[SizeResult], None] | None = None,
+    zensical: Path | None = None,
 ) -> SizeResult:
     from .synth import write_corpus
 
@@ -440,6 +454,10 @@ def measure_size(
         [mkdocs, "build", "--strict", "-q", "-f", plain / "mkdocs.yml", "-d", base / "site-plain"],
         plain,
     )
+    if zensical is None:
+        res.notes.append("Zensical was not measured (not installed, or --no-zensical)")
+    else:
+        _zensical(res, runs, root, base / "zensical", zensical)
     if seed_size:
         res.facts["load_after"] = os.getloadavg()
         return res
@@ -450,6 +468,44 @@ def measure_size(
     _citations(res, runs, me, root, cite, base, work, bibtex_python, lean)
     res.facts["load_after"] = os.getloadavg()
     return res
+
+
+def find_zensical() -> Path | None:
+    """The Zensical that `livingreview build --engine zensical` would use for this clone."""
+    local = REPO / ".venv-zensical/bin/zensical"
+    found = shutil.which("zensical")
+    return local if local.is_file() else Path(found) if found else None
+
+
+def _zensical(res: SizeResult, runs: int, root: Path, tree: Path, zensical: Path) -> None:
+    """Zensical on the rendered tree: the render, a build without its cache, and a rebuild with
+    its cache after one study page changed (what a re-render after one edited record changes)."""
+    lr = BIN / "livingreview"
+    res.measures["render (for Zensical)"] = repeat(
+        "render (for Zensical)", runs, [lr, "--root", root, "render", "--out", tree], root
+    )
+    if not (tree / "mkdocs.yml").is_file():
+        return
+    build: list[str | Path] = [zensical, "build", "--strict", "-f", "mkdocs.yml"]
+    res.measures["zensical build (cold)"] = repeat(
+        "zensical build (cold)", runs, build, tree, before=lambda: shutil.rmtree(tree / ".cache", ignore_errors=True)
+    )
+    page = sorted((tree / "docs/studies").glob("*.md"))[0]
+    original = page.read_text(encoding="utf-8")
+    edits = iter(range(1, runs + 1))
+
+    def edit() -> None:  # a visible change, so that the page's Markdown and HTML both differ
+        page.write_text(original + f"\nEdited for the benchmark ({next(edits)}).\n", encoding="utf-8")
+
+    try:  # the last cold run left the cache that the warm runs start from
+        res.measures["zensical rebuild (warm, one page changed)"] = repeat(
+            "zensical rebuild (warm)", runs, build, tree, before=edit
+        )
+    finally:
+        page.write_text(original, encoding="utf-8")
+    site = tree / "site"
+    if site.is_dir():
+        res.facts["zensical_html_pages"] = len(list(site.rglob("*.html")))
 
 
 def _rerender(res: SizeResult, runs: int, root: Path, me: list[str | Path]) -> None:
@@ -569,8 +625,16 @@ def _machine() -> list[str]:
     return [
         f"- Machine: {os.cpu_count()} CPUs (nproc), {cpu}{mem}; {platform.platform()}",
         f"- Python {platform.python_version()}; mkdocs {version('mkdocs')}, mkdocs-material "
-        f"{version('mkdocs-material')}, livingreview {version('livingreview')}",
+        f"{version('mkdocs-material')}, livingreview {version('livingreview')}, Zensical {_zensical_version()}",
     ]
+
+
+def _zensical_version() -> str:
+    exe = find_zensical()
+    if exe is None:
+        return "not installed"
+    out = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=False).stdout
+    return out.strip() or "unknown version"
 
 
 def ratio(a: Measure | None, b: Measure | None) -> float | None:
@@ -579,18 +643,18 @@ def ratio(a: Measure | None, b: Measure | None) -> float | None:
 
 def _table(res: SizeResult) -> list[str]:
     lines = [
-        "| Measurement | Runs | Median (s) | Min (s) | Max (s) | Peak memory (MB) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| Measurement | Runs | Median (s) | Min (s) | Max (s) | CPU, median (s) | Peak memory (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, m in res.measures.items():
         vals = m.values()
         if not vals:
-            lines.append(f"| {name} | {len(m.samples)} | failed | | | |")
+            lines.append(f"| {name} | {len(m.samples)} | failed | | | | |")
             continue
         failed = " (FAILED)" if m.failure else ""
         lines.append(
             f"| {name}{failed} | {len(vals)} | {_s(statistics.median(vals))} | {_s(min(vals))} | {_s(max(vals))} "
-            f"| {m.peak_mb:.0f} |"
+            f"| {_s(m.cpu_median)} | {m.peak_mb:.0f} |"
         )
     return lines
 
@@ -609,6 +673,27 @@ def _derived(res: SizeResult) -> list[str]:
             f"{1000 * baseline.median / f['html_pages']:.1f} ms)"
             if baseline
             else f"- Build time per HTML page: {1000 * build.median / f['html_pages']:.1f} ms"
+        )
+    cold, warm = res.get("zensical build (cold)"), res.get("zensical rebuild (warm, one page changed)")
+    if cold and build:
+        line = "- Zensical on the rendered tree / the plugin's MkDocs build: "
+        line += f"**{cold.median / build.median:.2f}x** cold (no Zensical cache)"
+        if warm:
+            line += f", **{warm.median / build.median:.2f}x** rebuilt with its cache after one page changed"
+        if build.cpu_median:
+            line += f" (CPU time: {cold.cpu_median / build.cpu_median:.2f}x"
+            line += f", {warm.cpu_median / build.cpu_median:.2f}x)" if warm else ")"
+        out.append(line)
+    if cold and f.get("zensical_html_pages"):
+        out.append(
+            f"- Zensical build time per HTML page: {1000 * cold.median / f['zensical_html_pages']:.1f} ms cold"
+            f" ({f['zensical_html_pages']} HTML pages)"
+        )
+    if build and baseline and build.cpu_median and baseline.cpu_median and f.get("html_pages"):
+        out.append(
+            f"- CPU time per HTML page: {1000 * build.cpu_median / f['html_pages']:.1f} ms with the plugin, "
+            f"{1000 * baseline.cpu_median / f['html_pages']:.1f} ms baseline "
+            f"({build.cpu_median / baseline.cpu_median:.2f}x)"
         )
     if f.get("study_pages"):
         out.append(
@@ -710,6 +795,16 @@ def targets(results: list[SizeResult]) -> list[Target]:
         )
     else:
         out.append(Target("5,000 studies / 20,000 references: peak memory <= 1.5 GB", "NOT MEASURED", "no run"))
+    for label, name, bound in (
+        ("cold (no Zensical cache) <= 0.6x", "zensical build (cold)", 0.6),
+        ("rebuilt with its cache after one change <= 0.3x", "zensical rebuild (warm, one page changed)", 0.3),
+    ):
+        text = f"1,000 studies: the Zensical build of the rendered tree, {label} the plugin's MkDocs build"
+        zr = ratio(mid.get(name), mid.get("build")) if mid else None
+        if zr is None:
+            out.append(Target(text, "NOT MEASURED", _missing(mid, [name, "build"], "1000:5000 size")))
+        else:
+            out.append(Target(text, "PASS" if zr <= bound else "MISS", f"{zr:.2f}x"))
     limit(
         "One edited record at 1,000 studies: re-load, re-check and re-render <= 0.5 s",
         mid,
@@ -741,6 +836,22 @@ def targets(results: list[SizeResult]) -> list[Target]:
         )
     else:
         out.append(Target(grow_text, "NOT MEASURED", "needs two synthetic sizes"))
+    zsized = [r for r in synthetic if r.facts.get("zensical_html_pages") and r.get("zensical build (cold)")]
+    ztext = "Zensical build time per page (cold) does not grow with the number of studies (largest/smallest <= 1.2)"
+    if len(zsized) >= 2:
+        za, zb = zsized[0], zsized[-1]
+        ca, cb = za.get("zensical build (cold)"), zb.get("zensical build (cold)")
+        assert ca and cb
+        pa, pb = ca.median / za.facts["zensical_html_pages"], cb.median / zb.facts["zensical_html_pages"]
+        out.append(
+            Target(
+                ztext,
+                "PASS" if pb / pa <= 1.2 else "MISS",
+                f"{1000 * pa:.1f} ms at {za.studies} studies vs {1000 * pb:.1f} ms at {zb.studies} ({pb / pa:.2f}x)",
+            )
+        )
+    else:
+        out.append(Target(ztext, "NOT MEASURED", "needs two synthetic sizes with Zensical"))
     speedups = []
     for r in synthetic:
         ours, theirs = r.get("citations: livingreview"), r.get("citations: mkdocs-bibtex")
@@ -1035,6 +1146,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only time reading tests/corpus/real/*.bib against bibtexparser 2 and replace that section of --out",
     )
+    p.add_argument(
+        "--no-zensical",
+        action="store_true",
+        help="do not measure Zensical (by default .venv-zensical's or the PATH's, at every size)",
+    )
     p.add_argument("--worker", choices=["rerender", "cite", "prepare", "profile", "bibtex"], help=argparse.SUPPRESS)
     p.add_argument("--root", help=argparse.SUPPRESS)
     p.add_argument("--plain", help=argparse.SUPPRESS)
@@ -1074,6 +1190,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     log(f"work directory: {work}")
     bibtex_python = bibtex_env(work) if any(s for s, _, _ in sizes) else None
+    zensical = None if args.no_zensical else find_zensical()
+    log(f"Zensical: {zensical}" if zensical else "Zensical: not measured")
     results: list[SizeResult] = []
     try:
         for studies, references, size_runs in sizes:
@@ -1094,6 +1212,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.seed,
                 lean=bool(args.lean_from) and studies >= args.lean_from,
                 progress=progress,
+                zensical=zensical,
             )
             res.done = True
             results.append(res)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from functools import partial
+import re
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -43,12 +44,35 @@ def _report_line(r: Result, renderer: Renderer) -> str:
     return f"{text}: {primary}" + (f" via {via}" if via else "") + f", {r.source.locator}"
 
 
+@lru_cache(maxsize=8)
+def _abbreviation_pattern(abbrs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Python-Markdown's own test for an abbreviation (markdown.extensions.abbr)."""
+    if not abbrs:
+        return None
+    return re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in sorted(abbrs, key=len, reverse=True))})\b")
+
+
+#: What escape_inline turns into entities: a word boundary may open next to each one.
+_ESCAPED = re.compile(r"[&<>\"'\\`*_\[\]|#]")
+
+
+def _span(renderer: Renderer, text: str) -> str:
+    """` markdown="span"` where a cell's text needs the engine's Markdown, else nothing.
+
+    A data cell's text is escaped Markdown-neutral (escape_inline) and its markers and
+    citations are HTML already: the only Markdown left in it is the glossary's abbreviations,
+    which the engine turns into tooltips. Cells without one (most of a large table) are
+    handed over as HTML, so neither engine parses them again; the page reads the same.
+    """
+    pattern = _abbreviation_pattern(tuple(renderer.review.glossary))
+    return ' markdown="span"' if pattern is not None and pattern.search(_ESCAPED.sub(" ", text)) else ""
+
+
 def _cell_html(cell: Cell, renderer: Renderer, citer: Citer, page: str) -> str:
     # f-strings and escape(), not Markup.format: a large table has tens of thousands of cells.
     if cell.field_text:
-        return (
-            f'<td data-sort="{escape(cell.field_text.lower())}" markdown="span">{escape_inline(cell.field_text)}</td>'
-        )
+        span = _span(renderer, cell.field_text)
+        return f'<td data-sort="{escape(cell.field_text.lower())}"{span}>{escape_inline(cell.field_text)}</td>'
     if not cell.reports:
         return '<td class="lr-nr" data-sort="">not reported</td>'
     keys = list(dict.fromkeys(r.source.ref for r in cell.reports))
@@ -62,7 +86,7 @@ def _cell_html(cell: Cell, renderer: Renderer, citer: Citer, page: str) -> str:
     else:
         marker = ""
     cls = ' class="lr-cell-differs"' if cell.differs else ""
-    return f'<td data-sort="{sort}"{cls} markdown="span">{marker}{escape_inline(cell.text)} {cites}</td>'
+    return f'<td data-sort="{sort}"{cls}{_span(renderer, cell.text)}>{marker}{escape_inline(cell.text)} {cites}</td>'
 
 
 def table_html(view: TableView, renderer: Renderer, citer: Citer, page: str) -> list[dict[str, Any]]:
