@@ -236,9 +236,11 @@ CODES: dict[str, Code] = {
     # Synthesis: denominators, overlapping reports, forest-plot labels
     "LR900": Code(
         "rate without a usable denominator",
-        "info",
-        "The rate gives no N, and the report it comes from gives no sample size by the rule in the "
-        "editors' guide (same publication, same cut-off; infused, then evaluable, then enrolled), so "
+        "ignore",
+        'Off unless the review turns it on (this review does, as `LR900 = "info"` in pyproject.toml): '
+        "a review that pools rates needs it, one that does not would only hear noise. The rate gives "
+        "no N, and the report it comes from gives no sample size by the rule in the editors' guide (same "
+        "publication, same cut-off; infused, then evaluable, then enrolled), so "
         "it is left out of forest plots and pooled estimates. Add `N:` (and `n:`) if the source has them.",
     ),
     "LR901": Code(

@@ -6,8 +6,14 @@ tests/test_synthesis_metafor.py):
 * Each study's proportion is logit-transformed with its sampling variance
   1/n + 1/(N − n). A study with 0 or N events gets 0.5 added to both cells first, as
   metafor's ``escalc(measure="PLO")`` does by default; no study is dropped for it.
-* τ² by the Paule–Mandel estimator and the pooled logit by inverse-variance weights with
-  τ² added: ``statsmodels.stats.meta_analysis.combine_effects(method_re="pm")``.
+* τ² by the DerSimonian–Laird estimator and the pooled logit by inverse-variance weights
+  with τ² added: ``statsmodels.stats.meta_analysis.combine_effects(method_re="dl")``.
+  (Not Paule–Mandel: statsmodels' iteration for it stops at τ² = 0 whenever its first
+  step overshoots, which the comparison with metafor found on this review's data. REML
+  is not offered by statsmodels.)
+* A negative moment estimate of τ² is truncated at 0 (statsmodels leaves it negative), so
+  the model is then the fixed-effect one, whose Hartung–Knapp interval statsmodels reports
+  as "fixed effect wls".
 * The 95% interval is Hartung–Knapp–Sidik–Jonkman (the t distribution with k − 1 degrees
   of freedom and the weighted residual scale), the interval statsmodels reports as
   "random effect wls" with ``use_t=True``; metafor's ``test="knha"``.
@@ -33,7 +39,7 @@ MIN_STUDIES = 3
 CORRECTION = 0.5
 METHOD = (
     "Random-effects meta-analysis of logit-transformed proportions (statsmodels combine_effects): "
-    "Paule–Mandel τ², Hartung–Knapp 95% interval, I² from τ², 95% prediction interval with t(k−1); "
+    "DerSimonian–Laird τ², Hartung–Knapp 95% interval, I² from τ², 95% prediction interval with t(k−1); "
     "0.5 added to both cells of a study with 0 or N events; nothing pooled from fewer than 3 studies."
 )
 
@@ -98,10 +104,15 @@ def pool(counts: list[tuple[int, int]]) -> Pooled | None:
     effects = [logit_effect(n, total) for n, total in counts]
     y = np.array([e for e, _ in effects])
     v = np.array([var for _, var in effects])
-    res = combine_effects(y, v, method_re="pm", use_t=True, atol=1e-12, maxiter=500)
-    tau2 = float(res.tau2)
-    mu = float(res.mean_effect_re)
-    ci = res.conf_int(use_t=True)[3]  # "random effect wls": Hartung–Knapp
+    with np.errstate(invalid="ignore"):  # the random-effects columns of a negative τ², unused
+        res = combine_effects(y, v, method_re="dl", use_t=True)
+        _, _, fe_hk, re_hk = res.conf_int(use_t=True)
+    if res.tau2 > 0:
+        tau2, mu, ci = float(res.tau2), float(res.mean_effect_re), re_hk  # "random effect wls": Hartung–Knapp
+    else:
+        # statsmodels leaves a negative moment estimate as it is; truncated at 0, as metafor and
+        # every meta-analysis package do, the random-effects model is the fixed-effect one.
+        tau2, mu, ci = 0.0, float(res.mean_effect_fe), fe_hk
     se = float((ci[1] - ci[0]) / (2 * stats.t.ppf(0.975, k - 1)))
     w = 1 / v
     typical = (k - 1) * w.sum() / (w.sum() ** 2 - (w**2).sum())
