@@ -12,12 +12,13 @@ The rule, also in the editors' guide and on the "Rates across studies" page:
 3. A rate among responders (or any population that is not a sample-size value) needs its
    own N: nothing is derived for it.
 
-The events n are the value's own, or else the nearest whole number to rate × N (marked
+The events n are the value's own, or else the nearest whole number to rate × N, halves up (marked
 too). A rate with neither gets no denominator and is listed by ``livingreview check``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .records import Result, Trial
@@ -93,7 +94,7 @@ def denominator(trial: Trial, r: Result) -> Denominator | None:
     if r.n is not None:
         n, derived_n = r.n, False
     elif r.value is not None:
-        n, derived_n = round(r.value * total / 100), True
+        n, derived_n = math.floor(r.value * total / 100 + 0.5), True
     else:
         return None
     if not 0 <= n <= total:
