@@ -265,7 +265,7 @@ def test_a_flowchart_renders_and_stepping_reaches_a_recommendation(tab: Offline,
 
 
 @pytest.mark.parametrize(
-    "path", ["", "studies/eliana/", "tables/pivotal/", "flowcharts/westhafen-consolidation/", "glossary/"]
+    "path", ["", "studies/eliana/", "tables/pivotal/", "flowcharts/westhafen-consolidation/", "glossary/", "plots/"]
 )
 def test_no_serious_accessibility_violation(tab: Offline, base_url: str, path: str) -> None:
     if not AXE.is_file():
