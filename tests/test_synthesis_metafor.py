@@ -30,7 +30,13 @@ from livingreview.synthesis.pooling import Pooled, pool, subgroup_difference
 
 TOL = 1e-6
 
-pytestmark = pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is installed by .ci/setup")
+
+@pytest.fixture(autouse=True)
+def _metafor_installed() -> None:
+    """Fail, not skip: a comparison that silently does not run would prove nothing."""
+    if shutil.which("Rscript") is None:
+        pytest.fail("R is not installed: run .ci/setup (it installs Debian's r-cran-metafor)")
+
 
 R_FIT = r"""
 suppressMessages(library(metafor))
