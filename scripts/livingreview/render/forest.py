@@ -248,10 +248,7 @@ def synth_svg(spec: SynthSpec, split: Split, plot_id: str) -> Markup:
         if kind == "header":
             parts.append(f'<text class="lr-forest-group" x="4" y="{y + 4:.1f}">{escape(item)}</text>')
         elif kind == "note":
-            parts.append(
-                f'<text class="lr-forest-note" x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end">'
-                f"{escape(item)}</text>"
-            )
+            parts.append(f'<text class="lr-forest-note" x="12" y="{y + 4:.1f}">{escape(item)}</text>')
         elif kind == "study":
             parts.append(_study_row(item, x, y, label_w, width))
         else:
