@@ -7,8 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -25,11 +27,22 @@ FIXTURE_NAV = [
     {"Tables": "tables/index.md"},
     {"Rates across studies": "plots.md"},
     {"Flowcharts": "flowcharts/index.md"},
+    {"Searches and screening": "searches.md"},
     {"Endpoints": "endpoints.md"},
     {"Bibliography": "bibliography.md"},
     {"Data downloads": "data.md"},
     {"For editors": "editors.md"},
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep every cache the tests make (in this process and in the commands they run)
+    out of the user's own cache folder."""
+    os.environ["LIVINGREVIEW_CACHE_DIR"] = tempfile.mkdtemp(prefix="livingreview-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop("LIVINGREVIEW_CACHE_DIR", ""), ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,3 +97,21 @@ def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
         return run([str(BIN / "livingreview"), *args], cwd=root)
 
     return _run
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, one for the whole session: Playwright's sync API
+    allows one running instance per thread, so every browser test shares it."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run .ci/setup")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -15,6 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 
@@ -22,8 +25,6 @@ from conftest import BIN, REPO
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 
 
@@ -59,6 +60,15 @@ def base_url(site: Path) -> Iterator[str]:
     server.server_close()
 
 
+#: Runs before any page script (Playwright's init scripts are not subject to the page's policy).
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  console.error(`CSP violation: ${e.violatedDirective} refused ${e.blockedURI || "inline"} at ${where}`);
+});
+"""
+
+
 class Offline:
     """A browser page that may only talk to localhost."""
 
@@ -68,6 +78,9 @@ class Offline:
         self.errors: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        # Chromium logs a violation of the Content Security Policy as a console error too;
+        # this names it plainly, with what was refused and where.
+        page.add_init_script(CSP_WATCH)
         page.route("**/*", self._route)
 
     def _route(self, route: Any) -> None:
@@ -77,18 +90,6 @@ class Offline:
         else:
             self.blocked.append(url)
             route.abort()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run .ci/setup")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -264,25 +265,68 @@ def test_a_flowchart_renders_and_stepping_reaches_a_recommendation(tab: Offline,
     assert card.locator(".lr-stepper-evidence a").count() >= 1
 
 
+def test_the_prisma_diagram_renders_with_the_screening_logs_counts(tab: Offline, base_url: str) -> None:
+    from livingreview.load.loader import load_review
+
+    review, _ = load_review(REPO)
+    entries = [e for _, e in review.entries()]
+    included = sum(e.status == "included" for e in entries)
+    studies = {r for e in entries if e.status == "included" for r in e.records}
+    identified = sum(s.hits for s in review.searches.values())
+    page = tab.page
+    page.goto(base_url + "searches/")
+    diagram = page.get_by_role("img", name="Searches of 2026-11-21")
+    assert diagram.is_visible()
+    assert diagram.bounding_box()["width"] > 300  # type: ignore[index]
+    text = " ".join(diagram.locator("text").all_text_contents())
+    assert f"Reference lists of the five source reviews (n = {identified})" in text
+    assert f"Reports included (n = {included})" in text
+    assert f"Total studies included in the review (n = {len(studies)})" in text
+    assert len(studies) == len(review.trials)
+    assert diagram.locator(".lr-prisma-box").count() >= 6
+    # the same counts as a table, for readers who cannot see the diagram
+    table = page.locator("table.lr-prisma-table").first
+    assert table.locator("tr", has_text="Reports included").locator("td").last.inner_text() == str(included)
+    # the home page names the date of the last search and links to this page
+    page.goto(base_url)
+    assert page.locator("a", has_text="last search 2026-11-21").get_attribute("href") == "searches/"
+
+
 @pytest.mark.parametrize(
-    "path", ["", "studies/eliana/", "tables/pivotal/", "flowcharts/westhafen-consolidation/", "glossary/", "plots/"]
+    "path",
+    [
+        "",
+        "studies/eliana/",
+        "tables/pivotal/",
+        "flowcharts/westhafen-consolidation/",
+        "glossary/",
+        "searches/",
+        "plots/",
+    ],
 )
 def test_no_serious_accessibility_violation(tab: Offline, base_url: str, path: str) -> None:
+    assert _serious_violations(tab.page, base_url + path) == []
+
+
+def _serious_violations(page: Any, url: str) -> list[str]:
     if not AXE.is_file():
         pytest.fail("axe-core is not installed: run .ci/setup (npm ci)")
-    page = tab.page
-    page.goto(base_url + path)
-    page.add_script_tag(path=str(AXE))
+    # axe is served from the site's own origin: the pages' policy allows no inline script
+    page.route("**/__axe.min.js", lambda route: route.fulfill(path=str(AXE)))
+    page.goto(url)
+    page.add_script_tag(url=urljoin(url, "/__axe.min.js"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert serious == []
+    return serious
 
 
-@pytest.mark.parametrize("path", ["", "studies/", "studies/eliana/", "tables/pivotal/", "plots/", "bibliography/"])
+@pytest.mark.parametrize(
+    "path", ["", "studies/", "studies/eliana/", "tables/pivotal/", "plots/", "bibliography/", "searches/"]
+)
 def test_pages_load_without_errors_or_outside_requests(tab: Offline, base_url: str, path: str) -> None:
     tab.page.goto(base_url + path)
     tab.page.wait_for_load_state("networkidle")
@@ -298,3 +342,260 @@ def test_tables_stay_usable_on_a_phone(browser: Any, base_url: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     assert wrap.evaluate("el => el.scrollWidth > el.clientWidth")
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("setup", "url"),
+    [
+        ("", "https://unpkg.com/mermaid@11/dist/mermaid.min.js"),
+        ("delete window.ResizeObserver;", "https://unpkg.com/resize-observer-polyfill"),
+    ],
+    ids=["mermaid", "resize-observer"],
+)
+def test_the_themes_cdn_fallbacks_cannot_load(browser: Any, site: Path, base_url: str, setup: str, url: str) -> None:
+    """The theme's bundle loads Mermaid from a CDN for a page with a Mermaid block, and a
+    ResizeObserver polyfill in a browser without one. The policy refuses both before any
+    request is made: nothing leaves the machine, and the violation is reported."""
+    page_html = (site / "studies/eliana/index.html").read_text(encoding="utf-8")
+    mermaid = '<pre class="mermaid">graph TD; A-->B</pre>'
+    trap = site / "cdn-trap" / "index.html"
+    trap.parent.mkdir(exist_ok=True)
+    trap.write_text(page_html.replace('<h1 id="eliana">', mermaid + '<h1 id="eliana">', 1), encoding="utf-8")
+    assert mermaid in trap.read_text(encoding="utf-8")
+    context = browser.new_context()
+    if setup:
+        context.add_init_script(setup)
+    tab = Offline(context.new_page())
+    tab.page.goto(base_url + "cdn-trap/")
+    tab.page.wait_for_load_state("networkidle")
+    tab.page.wait_for_timeout(500)
+    assert tab.page.evaluate("() => typeof mermaid === 'undefined' || mermaid instanceof Element")
+    context.close()
+    assert tab.blocked == []
+    assert any(e.startswith("CSP violation: script-src") and url in e for e in tab.errors), tab.errors
+
+
+def test_every_page_carries_the_policy_and_violates_it_nowhere(tab: Offline, site: Path, base_url: str) -> None:
+    """Every page of the site, in one tab: the policy is the first thing in its head, the
+    theme's own scripts run under it (their hashes are in it), and the browser reports no
+    violation (the tab fixture fails on any console error, violations included)."""
+    built = sorted(p for p in site.rglob("*.html") if p.parent.name != "cdn-trap" and p.name != "404.html")
+    assert len(built) > 50
+    for path in built:
+        rel = path.relative_to(site).as_posix()
+        head = path.read_text(encoding="utf-8").split("</head>")[0]
+        assert re.search(r'<head>\s*<meta charset="utf-8">\s*<meta http-equiv="Content-Security-Policy"', head), rel
+        # the theme's scripts run as the page is parsed: by DOMContentLoaded they have run, or been refused
+        tab.page.goto(base_url + rel.removesuffix("index.html"), wait_until="domcontentloaded")
+        assert tab.page.evaluate("() => typeof __md_get") == "function", rel
+
+
+# --------------------------------------------------------------------------- at a glance, on a desk and a phone
+
+DESK = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TABLES = sorted(p.stem for p in (REPO / "content/tables").glob("*.yaml"))
+
+
+@pytest.fixture(params=["desk", "phone"])
+def screen(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[str, Any]]:
+    """A tab at 1366×900 or at 390×844 (a phone, touch), offline like :func:`tab`."""
+    phone = request.param == "phone"
+    context = browser.new_context(viewport=PHONE if phone else DESK, is_mobile=phone, has_touch=phone)
+    offline = Offline(context.new_page())
+    yield request.param, offline.page
+    context.close()
+    assert offline.blocked == [] and offline.errors == []
+
+
+def _key_figure(page: Any, label: str) -> Any:
+    return page.locator(".lr-key-figure", has=page.locator("dt", has_text=re.compile(f"^{re.escape(label)}$"))).first
+
+
+@pytest.mark.parametrize(("study", "remission"), [("eliana", "81%"), ("felix", "76.6%")])
+def test_key_results_come_first(screen: tuple[str, Any], base_url: str, study: str, remission: str) -> None:
+    """The remission and severe CRS figures are on the first screen at desk size, each with
+    its citation, and nothing on the page is wider than the phone."""
+    size, page = screen
+    page.goto(base_url + f"studies/{study}/")
+    height = page.viewport_size["height"]
+    width = page.viewport_size["width"]
+    for label in ("Remission", "Grade ≥3 CRS"):
+        figure = _key_figure(page, label)
+        assert figure.locator("dd > .lr-prov > sup.lr-cite a").count() == 1
+        box = figure.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        if size == "desk":
+            assert box["y"] + box["height"] <= height, f"{label} is below the first screen"
+    assert remission in _key_figure(page, "Remission").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("study", ["eliana", "felix", "zuma-3-phase-2", "nci-cd19-28z"])
+def test_no_result_row_is_taller_than_three_lines(tab: Offline, base_url: str, study: str) -> None:
+    page = tab.page
+    page.set_viewport_size(DESK)
+    page.goto(base_url + f"studies/{study}/")
+    rows = page.locator(".lr-results tbody tr")
+    assert rows.count() > 5
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lr-results td')).lineHeight)")
+    tallest = max(rows.evaluate_all("rs => rs.map(r => r.getBoundingClientRect().height)"))
+    assert tallest <= 3 * line + 12  # three lines and the cell padding
+
+
+def _detail(page: Any) -> Any:
+    return page.locator(".lr-results .lr-prov").first.locator(".lr-prov-detail")
+
+
+def _readable(locator: Any) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["width"] > 100 and box["height"] > 20
+
+
+def test_provenance_opens_on_hover_and_focus(tab: Offline, base_url: str) -> None:
+    page = tab.page
+    page.set_viewport_size(DESK)
+    page.goto(base_url + "studies/eliana/")
+    prov = page.locator(".lr-results .lr-prov").first
+    detail = _detail(page)
+    assert not _readable(detail)
+    text = detail.inner_text()
+    assert "From Maude et al. 2018" in text and "Read in Alati et al. 2025" in text and "Section 2" in text
+    assert "Note" in text  # the note on this row is behind the citation, not in a column of its own
+    prov.locator(".lr-prov-more").hover()
+    assert _readable(detail)
+    box = detail.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= DESK["width"]
+    page.mouse.move(0, 0)
+    assert not _readable(detail)
+    page.keyboard.press("Tab")
+    prov.locator(".lr-prov-more").focus()
+    assert _readable(detail)
+    page.keyboard.press("Escape")
+    assert not _readable(detail)
+
+
+def test_provenance_opens_and_closes_on_a_tap(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(base_url + "studies/eliana/")
+    prov = page.locator(".lr-results .lr-prov").first
+    button = prov.locator(".lr-prov-more")
+    button.scroll_into_view_if_needed()
+    button.tap()
+    assert _readable(_detail(page)) and button.get_attribute("aria-expanded") == "true"
+    button.tap()
+    assert not _readable(_detail(page)) and button.get_attribute("aria-expanded") == "false"
+    context.close()
+
+
+def test_provenance_is_printed(tab: Offline, base_url: str) -> None:
+    page = tab.page
+    page.goto(base_url + "studies/eliana/")
+    page.emulate_media(media="print")
+    assert _readable(_detail(page))
+    assert not page.locator(".lr-results .lr-prov-more").first.is_visible()
+
+
+def test_provenance_opens_on_hover_without_javascript(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=DESK, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "studies/eliana/")
+    assert not _readable(_detail(page))
+    page.locator(".lr-results .lr-prov-more").first.hover()
+    assert _readable(_detail(page))
+    context.close()
+
+
+_CLIPPED = r"""wrap => {
+  const out = [];
+  const box = wrap.getBoundingClientRect();
+  for (const cell of wrap.querySelectorAll('th, td')) {
+    if (cell.scrollWidth > cell.clientWidth + 1) out.push('cut off: ' + cell.innerText.slice(0, 40));
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\s\u2010-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        if (range.getClientRects().length > 1) out.push('broken mid-word: ' + m[0]);
+      }
+    }
+  }
+  const own = ['auto', 'scroll'].includes(getComputedStyle(wrap).overflowX);
+  if (box.left < 0 || box.right > window.innerWidth + 1) out.push('the table box leaves the window');
+  if (wrap.scrollWidth > wrap.clientWidth + 1 && !own) out.push('wider than its box, which does not scroll');
+  return {problems: out, scrolls: wrap.scrollWidth > wrap.clientWidth + 1};
+}"""
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_comparison_tables_fit(screen: tuple[str, Any], base_url: str, table: str) -> None:
+    """At desk size every current table fits its box: no cell cut off and no sideways
+    scrolling. On a phone a table scrolls inside its own box, never the page, and the
+    study column stays in place while it does."""
+    size, page = screen
+    page.goto(base_url + f"tables/{table}/")
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if size == "desk":
+        assert page.locator(".md-sidebar--secondary").first.is_hidden(), "a table of contents takes the width"
+    wraps = page.locator(".lr-table-wrap")
+    assert wraps.count() >= 1
+    for i in range(wraps.count()):
+        wrap = wraps.nth(i)
+        wrap.scroll_into_view_if_needed()
+        found = wrap.evaluate(_CLIPPED)
+        assert found["problems"] == []
+        if size == "desk":
+            assert not found["scrolls"], "the table is wider than the content column"
+        elif found["scrolls"]:
+            first = wrap.locator("tbody th[scope=row]").first
+            before = first.bounding_box()
+            wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+            after = first.bounding_box()
+            assert before is not None and after is not None and abs(before["x"] - after["x"]) < 1
+
+
+@pytest.mark.parametrize("path", ["studies/eliana/", "studies/felix/", "tables/pivotal/", "tables/consolidation/"])
+def test_changed_pages_stay_accessible_at_both_sizes(screen: tuple[str, Any], base_url: str, path: str) -> None:
+    _, page = screen
+    assert _serious_violations(page, base_url + path) == []
+
+
+# --------------------------------------------------------------------------- screenshots
+
+#: Where the browser suite leaves its screenshots (a test artefact, not kept in git).
+SHOTS = Path(os.environ.get("LR_SCREENSHOTS", REPO / "build" / "screenshots"))
+SHOT_PAGES = {"home": "", "study": "studies/eliana/", "table": "tables/pivotal/", "plot": "plots/"}
+
+_LAYOUT = """() => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return [Math.round(r.x), Math.round(r.y + scrollY), Math.round(r.width), Math.round(r.height)]; };
+  const parts = [...document.querySelectorAll(
+    'article h1, article h2, article table, article svg.lr-forest, .lr-keys, .md-sidebar')];
+  return {page: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+          parts: parts.map(e => [e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''), ...box(e)])};
+}"""
+
+
+@pytest.mark.parametrize("name", sorted(SHOT_PAGES))
+def test_screenshots_keep_their_layout(screen: tuple[str, Any], base_url: str, name: str, update_golden: bool) -> None:
+    """A full-page screenshot of the home page, a study page, a table and a plot at both
+    sizes, kept in build/screenshots (or $LR_SCREENSHOTS) with the boxes of the page's
+    headings, tables, plots and sidebars. A layout meant to be stable must stay so: a box
+    that moved since the previous run fails, until ``--update-golden`` accepts it."""
+    size, page = screen
+    page.goto(base_url + SHOT_PAGES[name])
+    page.wait_for_load_state("networkidle")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    stem = SHOTS / f"{name}-{page.viewport_size['width']}x{page.viewport_size['height']}"
+    page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
+    layout = page.evaluate(_LAYOUT)
+    assert layout["page"][0] <= page.viewport_size["width"], "the page is wider than the window"
+    kept = stem.with_suffix(".json")
+    previous = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else None
+    if previous is None or update_golden:
+        kept.write_text(json.dumps(layout, indent=1) + "\n", encoding="utf-8")
+    else:
+        assert layout == previous, f"{name} at {size} size moved since the last run (see {stem}.png)"

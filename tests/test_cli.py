@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -101,8 +102,8 @@ def test_the_editors_page_lists_what_check_prints(review_root: Path, cli) -> Non
     for line in page.splitlines():
         if heading := re.match(r"^### (LR\d+):", line):
             code = heading.group(1)
-        elif item := re.match(r"^- `([^`]+)`: ", line):
-            listed.append((code, item.group(1)))
+        elif item := re.match(r"^- <code>([^<]+)</code>: ", line):
+            listed.append((code, html.unescape(item.group(1))))
     assert printed
     assert sorted(listed) == sorted(printed)
 

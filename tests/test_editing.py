@@ -113,6 +113,12 @@ def test_walkthrough_scaffold_fill_check_build(review_root: Path, cli, mkdocs) -
     for old, new in BIB.items():
         text = text.replace(old, new)
     bib.write_text(text, encoding="utf-8")
+    # the study came in through a search: its screening entry is included as this record's report
+    screened = cli(review_root, "screen", "okafor2026cd19", "--full-text", "--by", "A. Editor", "--date", "2026-11-21")
+    assert screened.returncode == 0, screened.stderr
+    included = cli(review_root, "screen", "okafor2026cd19", "--include", "new-ped", "--ref", "doe2026new",
+                   "--by", "A. Editor", "--date", "2026-11-21")  # fmt: skip
+    assert included.returncode == 0, included.stderr
     assert cli(review_root, "fmt").returncode == 0
     check = cli(review_root, "check")
     assert check.returncode == 0, check.stdout

@@ -17,6 +17,7 @@ PINNED = [
     "tables/pediatric.md",
     "tables/pediatric.csv",
     "flowcharts/mrd.md",
+    "searches.md",
     "data/trials.json",
     "data/results.csv",
     "data/references.bib",

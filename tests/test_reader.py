@@ -110,7 +110,8 @@ def test_study_result_tables_stay_out_of_search(files: dict[str, str | bytes]) -
     page = files["studies/eliana.md"]
     assert isinstance(page, str)
     assert page.count('<div class="lr-results" data-search-exclude markdown>') >= 3
-    assert "## Also known as: ELIANA" in page
+    assert '<p class="lr-aka" id="names"><strong>Also known as:</strong> <span class="lr-name">' in page
+    assert "## Also known as" not in page
 
 
 def test_print_styles_hide_the_navigation() -> None:

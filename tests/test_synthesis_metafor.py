@@ -145,4 +145,4 @@ def test_metafor_is_the_version_setup_installs() -> None:
     """The comparison is with metafor itself, not with a stand-in."""
     version = rscript('cat(as.character(packageVersion("metafor")))', "")
     assert version.split(".")[0] >= "3"
-    assert Path(REPO / ".ci" / "setup").read_text(encoding="utf-8").count("r-cran-metafor") == 1
+    assert Path(REPO / ".ci" / "setup").read_text(encoding="utf-8").count("r-cran-metafor") >= 1

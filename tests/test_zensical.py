@@ -8,8 +8,10 @@ both engines (the renderer writes links as Markdown, which each engine rewrites 
 from __future__ import annotations
 
 import filecmp
+import html as html_lib
 import io
 import posixpath
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +23,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import BIN, REPO, run
+from livingreview.render import csp
 
 pytestmark = pytest.mark.slow
 
@@ -84,6 +87,15 @@ def test_zensical_builds_the_rendered_pages(rendered: Path, zensical_config: Pat
     # the review's own styles and scripts are on the page
     assert "assets/livingreview/livingreview.css" in html
     assert "assets/livingreview/livingreview.js" in html
+    # every page carries the policy, and every inline script on it is one the policy allows
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        m = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', text)
+        assert m, page
+        policy = html_lib.unescape(m.group(1))
+        assert "'unsafe-inline'" not in policy and "object-src 'none'" in policy
+        assert csp.page_scripts(text), page
+        assert csp.unlisted(text, policy) == [], page
 
 
 class Links(HTMLParser):

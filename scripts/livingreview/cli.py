@@ -6,13 +6,23 @@ Exit codes follow click's convention: 0 clean, 1 problems found, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .check import check_review
-from .load.cache import CACHE_DIR, CheckResult, ParseCache, fingerprint, load_result, paused_gc, save_result
+from .load.cache import (
+    CheckResult,
+    ParseCache,
+    digests,
+    fingerprint,
+    load_result,
+    paused_gc,
+    save_result,
+    usable_folder,
+)
 from .load.loader import inputs, load_review
 from .model.diagnostics import has_errors, to_json
 from .model.memo import Memo
@@ -28,6 +38,11 @@ def _root(args: argparse.Namespace) -> Path:
 def _usage(message: str) -> int:
     print(f"livingreview: error: {message}", file=sys.stderr)
     return 2
+
+
+def _note(notes: list[str]) -> None:
+    for note in dict.fromkeys(notes):
+        print(f"livingreview: note: {note}", file=sys.stderr)
 
 
 def _cache(args: argparse.Namespace, root: Path) -> ParseCache | None:
@@ -62,6 +77,8 @@ def _check(root: Path, cache: ParseCache | None, fingerprint: str = "") -> Check
     with paused_gc():
         review, diags = load_review(root, cache=cache)
         items = check_review(review, diags)
+    if cache is not None:
+        _note(cache.notes)
     return CheckResult(fingerprint, len(review.trials), len(review.references), items)
 
 
@@ -72,16 +89,25 @@ def _check_cached(root: Path) -> CheckResult:
     The parsed files are kept from the second run on: writing them costs seconds on a
     large review, and a one-off check (a fresh clone in CI) would never read them.
     """
-    wanted = fingerprint(inputs(root))
-    result = load_result(root, wanted)
-    if result is None:
-        again = (root / CACHE_DIR).is_dir()
-        cache = ParseCache(Memo(keep=False))
+    folder, why = usable_folder(root)
+    if folder is None:
+        _note([why])
+        return _check(root, None)
+    kept, notes = load_result(root)
+    _note(notes)
+    files = digests(root, inputs(root), kept.inputs if kept else {})
+    wanted = fingerprint(files)
+    if kept is not None and kept.fingerprint == wanted:
+        return kept
+    again = folder.is_dir()
+    cache = ParseCache(Memo(keep=False))
+    if again:
         cache.load(root)
-        result = _check(root, cache, wanted)
-        if again:
-            cache.save(root)
-        save_result(root, result)
+    result = _check(root, cache, wanted)
+    result.inputs = files
+    if again:
+        cache.save(root)
+    save_result(root, result)
     return result
 
 
@@ -94,6 +120,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     result = build(root, root / "templates", cache=cache)
     if cache is not None:
         cache.save(root)
+        _note(cache.notes)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     for d in errors:
         print(d.format_text(), file=sys.stderr)
@@ -134,6 +161,74 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return 1 if problems or (args.check and changed) else 0
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date of the form YYYY-MM-DD") from None
+
+
+def cmd_search_import(args: argparse.Namespace) -> int:
+    from .model.diagnostics import Diagnostics
+    from .surveillance.importing import import_search
+
+    root = _root(args)
+    export = Path(args.file)
+    if not export.is_file():
+        return _usage(f"{export} is not a file")
+    diags = Diagnostics()
+    done = import_search(root, export, args.source, args.date, args.query, diags, args.database)
+    for d in diags.sorted():
+        print(d.format_text(), file=sys.stderr)
+    if done is None:
+        print("livingreview: the export has errors; nothing was written", file=sys.stderr)
+        return 1
+    s = done.search
+    print(f"recorded search {s.id}: {s.database}, {s.date}, {s.hits} hits")
+    print(f"  {len(done.entries)} new candidate(s) awaiting screening in content/screening/{s.id}.yaml")
+    for dup in done.duplicates:
+        into = f"screening entry {dup.same_as}" if dup.same_as else f"reference {dup.matched_ref}"
+        how = f"title, {dup.score:.0f}% alike" if dup.by == "title" and dup.score is not None else dup.by
+        print(f"  merged '{(dup.title or '')[:60]}' into {into} (same {how})")
+    if done.duplicates:
+        print(f"  (to undo a merge, move it from duplicates in content/searches/{s.id}.yaml to the log)")
+    print("next: livingreview screen", file=sys.stderr)
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from .load.loader import load_review as load
+    from .surveillance.screen import Decision, ScreenError, awaiting, decide
+
+    root = _root(args)
+    actions = [a for a in ("full_text", "exclude", "not_retrieved", "include", "reopen") if getattr(args, a)]
+    if not args.entry:
+        if actions:
+            return _usage("name the entry to decide on: livingreview screen ENTRY ...")
+        lines = awaiting(load(root)[0])
+        for line in lines:
+            print(line)
+        print(f"{len(lines)} awaiting a decision", file=sys.stderr)
+        return 0
+    if len(actions) != 1:
+        return _usage("give one decision: --full-text, --exclude REASON, --not-retrieved, --include RECORD or --reopen")
+    decision = Decision(
+        action=actions[0].replace("_", "-"),
+        by=args.by or os.environ.get("LIVINGREVIEW_EDITOR"),
+        date=args.date,
+        reason=args.exclude,
+        records=tuple(args.include or ()),
+        ref=args.ref,
+        note=args.note,
+        stage=args.stage,
+    )
+    try:
+        print(decide(root, args.entry, decision))
+    except ScreenError as exc:
+        return _usage(str(exc))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="livingreview", description="Check and publish the living review.")
     p.add_argument("--root", default=".", help="the review's root directory (default: current directory)")
@@ -158,6 +253,28 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
     f.add_argument("paths", nargs="*", help="files to format (default: every content file)")
     f.set_defaults(func=cmd_fmt)
+    s = sub.add_parser("search", help="record searches for new evidence")
+    ops = s.add_subparsers(dest="op", required=True, metavar="OP")
+    imp = ops.add_parser("import", help="record a search from its export and add its hits to the screening log")
+    imp.add_argument("file", help="the export: PubMed (MEDLINE/.nbib), RIS, or ClinicalTrials.gov API v2 JSON")
+    imp.add_argument("--source", required=True, choices=["pubmed", "ris", "ctgov"], help="the export's format")
+    imp.add_argument("--date", required=True, type=_date, help="when the search was run (YYYY-MM-DD)")
+    imp.add_argument("--query", required=True, help="the query exactly as it was run")
+    imp.add_argument("--database", help="the database searched, as readers know it (default: from --source)")
+    imp.set_defaults(func=cmd_search_import)
+    sc = sub.add_parser("screen", help="list what awaits screening, or record a decision")
+    sc.add_argument("entry", nargs="?", help="the screening entry to decide on (default: list what awaits)")
+    sc.add_argument("--full-text", action="store_true", help="passes title and abstract; assess the full text")
+    sc.add_argument("--exclude", metavar="REASON", help="exclude, for a reason from the controlled list")
+    sc.add_argument("--stage", choices=["title-abstract", "full-text"], help="where it was excluded")
+    sc.add_argument("--not-retrieved", action="store_true", help="the full text could not be obtained")
+    sc.add_argument("--include", nargs="+", metavar="RECORD", help="include, as a report of these records")
+    sc.add_argument("--reopen", action="store_true", help="take the decision back: awaiting again")
+    sc.add_argument("--ref", help="BibTeX key of the publication, once it is in references/")
+    sc.add_argument("--note", help="what an editor needs to know about the decision")
+    sc.add_argument("--by", help="who decided (default: $LIVINGREVIEW_EDITOR)")
+    sc.add_argument("--date", type=_date, help="when (YYYY-MM-DD; default: today)")
+    sc.set_defaults(func=cmd_screen)
     return p
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from .render import csp
 from .render.site import write_site
 
 
@@ -27,8 +28,13 @@ def engine_config(root: Path, out: Path) -> str:
     # inside the output folder: Zensical refuses a site_dir outside the config's folder
     config["site_dir"] = "site"
     theme = config.get("theme", {})
+    overrides = None
     if isinstance(theme, dict) and "custom_dir" in theme:
+        overrides = root / str(theme["custom_dir"])
         theme["custom_dir"] = (rel / str(theme["custom_dir"])).as_posix()
+    # No plugin computes the Content Security Policy here: it is written into the configuration.
+    extra = config.setdefault("extra", {})
+    extra["csp"] = csp.policy(overrides)
     plugins = config.get("plugins", [])
     kept = [p for p in plugins if not (p == "livingreview" or (isinstance(p, dict) and "livingreview" in p))]
     plugins.clear()

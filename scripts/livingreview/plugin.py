@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 from .load.cache import MEMORY, ParseCache
 from .model.memo import Memo
 from .pipeline import Build, build
+from .render import csp
 
 log = logging.getLogger("mkdocs.plugins.livingreview")
 
@@ -45,6 +46,11 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
+        custom = config.theme.custom_dir
+        try:
+            config.extra["csp"] = csp.policy(Path(custom) if custom else None)
+        except csp.UnhashableScript as exc:
+            raise PluginError(f"livingreview: {exc}") from exc
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -56,6 +62,9 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
             if not cache.entries:
                 cache.load(self.root)  # what the last `livingreview check` parsed, if it kept it
             result = build(self.root, self.root / self.config.templates, config.site_url or "", cache=cache)
+            for note in cache.notes:
+                log.info(f"livingreview: {note}")
+            cache.notes.clear()
         except Exception as exc:  # a bug in the tool must still not show a traceback
             raise PluginError(f"livingreview: internal error: {exc!r}") from exc
         errors = [d for d in result.diagnostics if d.severity == "error"]
@@ -90,6 +99,17 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
         assert self.result is not None
         page.update_date = self.result.page_dates.get(page.file.src_uri, self.result.as_of).isoformat()
         return page
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        # The theme's inline scripts run only if the policy names their hashes: one it added
+        # (a new feature, a new version) would silently not run, so the build says so.
+        missing = csp.unlisted(output, str(config.extra.get("csp", "")))
+        if missing:
+            raise PluginError(
+                f"livingreview: {page.file.src_uri} has an inline script the Content Security Policy does not "
+                f"allow ({missing[0]!r}...); keep the theme's inline scripts in templates/overrides/partials"
+            )
+        return output
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         for name in WATCHED:

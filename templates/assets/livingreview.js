@@ -118,7 +118,58 @@
     if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search the review");
   }
 
+  /* The provenance behind a value's citation opens on hover and focus without any script
+     (livingreview.css). With it, a tap or click on the ⓘ opens and closes it, and Escape or a
+     tap elsewhere closes it. A tap focuses the button before its click arrives, so whether
+     it was open is read when the pointer goes down. */
+  function provenance() {
+    if (document.documentElement.dataset.lrProv) return;
+    document.documentElement.dataset.lrProv = "1";
+    function shown(box) {
+      return box.classList.contains("lr-open") ||
+        ((box.matches(":focus-within") || box.matches(":hover")) && !box.classList.contains("lr-closed"));
+    }
+    function set(box, open) {
+      box.classList.toggle("lr-open", open);
+      box.classList.toggle("lr-closed", !open);
+      box.querySelector(".lr-prov-more").setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    function closeAll(except) {
+      document.querySelectorAll(".lr-prov.lr-open, .lr-prov:focus-within").forEach(function (box) {
+        if (box !== except) set(box, false);
+      });
+    }
+    function button(event) {
+      return event.target.closest ? event.target.closest(".lr-prov-more") : null;
+    }
+    document.addEventListener("pointerdown", function (event) {
+      var b = button(event);
+      if (b) b.parentNode.dataset.lrWasShown = shown(b.parentNode) ? "1" : "0";
+    }, true);
+    document.addEventListener("click", function (event) {
+      var b = button(event);
+      if (!b) { closeAll(null); return; }
+      var box = b.parentNode;
+      var was = box.dataset.lrWasShown ? box.dataset.lrWasShown === "1" : shown(box);
+      delete box.dataset.lrWasShown;
+      closeAll(box);
+      set(box, !was);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") closeAll(null);
+    });
+    document.addEventListener("focusout", function (event) {
+      var box = event.target.closest ? event.target.closest(".lr-prov") : null;
+      if (box && !box.contains(event.relatedTarget)) box.classList.remove("lr-closed");
+    });
+    document.addEventListener("mouseout", function (event) {
+      var box = event.target.closest ? event.target.closest(".lr-prov") : null;
+      if (box && !box.contains(event.relatedTarget) && !box.matches(":focus-within")) box.classList.remove("lr-closed");
+    });
+  }
+
   function setup() {
+    provenance();
     nameSearchDialog();
     sortTables();
     document.querySelectorAll("[data-lr-flow]").forEach(stepper);

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..model.diagnostics import Diagnostics
-from ..model.fields import check_path, selects_any
+from ..model.fields import check_path, matches, selects_any
 from ..model.flowgraph import problems
 from ..model.records import Condition, Flowchart, Table
 from ..model.review import Review
-from .text import check_text, resolve_key, suggest_endpoint
+from .text import check_markup, check_text, resolve_key, suggest_endpoint
 
 TESTS = ("is_", "in_", "has", "has_any", "lacks")
 
@@ -76,6 +76,53 @@ def _check_table(review: Review, table: Table, diags: Diagnostics) -> None:
                 )
 
 
+def check_key_results(review: Review, diags: Diagnostics) -> None:
+    """content/key-results.yaml: conditions and endpoints that exist, every kind in use."""
+    taken: dict[str, int] = dict.fromkeys(review.kinds, 0)
+    unkinded = []
+    for trial in review.trials.values():
+        kind = next((k for k in review.kinds.values() if all(matches(trial, c) for c in k.when)), None)
+        if kind is None:
+            unkinded.append(trial.id)
+        else:
+            taken[kind.id] += 1
+    for kind in review.kinds.values():
+        for cond in kind.when:
+            _check_condition(cond, kind.id, diags)
+        for figure in kind.figures:
+            if not figure.endpoints:
+                diags.add(
+                    "LR621", figure.where.start, f"a key figure of '{kind.id}' names no endpoint", subject=kind.id
+                )
+            for i, endpoint in enumerate(figure.endpoints):
+                if endpoint not in review.endpoints:
+                    diags.add(
+                        "LR406",
+                        figure.where.item("endpoints", i),
+                        f"unknown endpoint '{endpoint}'",
+                        suggest_endpoint(endpoint, list(review.endpoints)),
+                        subject=kind.id,
+                    )
+        if review.trials and not taken[kind.id]:
+            diags.add(
+                "LR620",
+                kind.where.start,
+                f"no study is of the kind '{kind.id}'",
+                "check its conditions, and that no earlier kind takes its studies",
+                subject=kind.id,
+            )
+    if review.kinds and unkinded:
+        last = list(review.kinds.values())[-1]
+        shown = ", ".join(unkinded[:3]) + (f" and {len(unkinded) - 3} more" if len(unkinded) > 3 else "")
+        diags.add(
+            "LR622",
+            last.where.start,
+            f"{len(unkinded)} {'study is' if len(unkinded) == 1 else 'studies are'} of no kind ({shown})",
+            "give the last kind no `when:` conditions",
+            subject=last.id,
+        )
+
+
 def check_flowcharts(review: Review, diags: Diagnostics) -> set[str]:
     """Check every flowchart; return the citation keys they use."""
     cited: set[str] = set()
@@ -104,6 +151,8 @@ def _check_flowchart(review: Review, flow: Flowchart, diags: Diagnostics) -> set
                 )
         if node.detail:
             cited |= check_text(review, node.detail, node.where.value("detail"), diags, flow.id)
+            check_markup(node.detail, node.where.value("detail"), diags, flow.id)
     if flow.summary:
         cited |= check_text(review, flow.summary, flow.where.value("summary"), diags, flow.id)
+        check_markup(flow.summary, flow.where.value("summary"), diags, flow.id)
     return cited

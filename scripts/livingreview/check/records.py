@@ -11,7 +11,7 @@ from ..model.diagnostics import Diagnostics
 from ..model.records import Result, Trial
 from ..model.review import Review
 from .compare import disagreements
-from .text import check_text, resolve_key, suggest_endpoint, text_fields
+from .text import check_markup, check_text, resolve_key, suggest_endpoint, text_fields
 
 REGISTRY = re.compile(
     r"^(NCT\d{8}|ChiCTR(-[A-Z]{2,6}-)?\d{7,10}|\d{4}-\d{6}-\d{2}|ISRCTN\d{8}|CTRI/\d{4}/\d{2,3}/\d{6}|jRCT\w{10,12})$"
@@ -49,6 +49,8 @@ def _check_trial_citations(review: Review, trial: Trial, diags: Diagnostics) -> 
     for text, where, key in text_fields(trial):
         if "@" in text:
             cited |= check_text(review, text, where.value(key), diags, trial.id)
+    for text, where, key in text_fields(trial, markdown=True):
+        check_markup(text, where.value(key), diags, trial.id)
     return cited
 
 

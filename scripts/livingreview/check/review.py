@@ -9,10 +9,11 @@ from ..model.diagnostics import Diagnostic, Diagnostics
 from ..model.memo import Memo
 from ..model.review import Review, as_of
 from ..model.where import Mark
-from .content import check_flowcharts, check_tables
+from .content import check_flowcharts, check_key_results, check_tables
 from .records import check_related, check_trial
 from .references import check_references
-from .text import check_text
+from .screening import check_screening
+from .text import check_markup, check_page_markup, check_text
 
 STALE_AFTER = dt.timedelta(days=365)
 
@@ -34,11 +35,15 @@ def check_review(review: Review, diags: Diagnostics, memo: Memo | None = None) -
     for page in review.pages.values():
         run = partial(check_text, review, page.text, Mark(page.file, 1, 1), exact=True)
         cited |= memo.checked("check-page", (page.text, page.file, against[0]), diags, run)
+        check_page_markup(page.text, page.file, diags)
     for table in review.tables.values():
         if table.description:
             cited |= check_text(review, table.description, table.where.value("description"), diags, table.id)
+            check_markup(table.description, table.where.value("description"), diags, table.id)
     check_tables(review, diags)
+    check_key_results(review, diags)
     cited |= check_flowcharts(review, diags)
+    cited |= check_screening(review, diags)
     _check_stale(review, diags)
     for key, ref in sorted(review.references.items()):
         if key not in cited:

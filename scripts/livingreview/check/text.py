@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model.diagnostics import Diagnostics
-from ..model.records import dataclass_fields, hints, yaml_key
+from ..model.records import CITE_KEY, Change, dataclass_fields, hints, yaml_key
 from ..model.review import Review
 from ..model.where import Mark, Where
 from ..text import cite
+from ..text.markup import Removed, sanitize, sanitize_field, split_page
 
 
 def suggest(key: str, keys: list[str]) -> str:
@@ -27,8 +28,23 @@ def suggest(key: str, keys: list[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else "add the entry to a file in references/"
 
 
+_CITE_KEY = re.compile(CITE_KEY)
+
+
 def resolve_key(review: Review, key: str, at: Mark, diags: Diagnostics, subject: str) -> None:
-    if key not in review.references:
+    if key in review.references:
+        return
+    if not _CITE_KEY.match(key):
+        # Pandoc reads it (a letter outside ASCII, say), but no entry here can have it
+        ascii_key = "".join(c for c in _unaccented(key) if c.isascii())
+        diags.add(
+            "LR316",
+            at,
+            f"citation key '{key}' is outside the BibTeX key grammar",
+            suggest(ascii_key, sorted(review.references)) if ascii_key else "keys use ASCII letters and digits",
+            subject=subject,
+        )
+    else:
         diags.add(
             "LR310",
             at,
@@ -56,7 +72,22 @@ def check_text(
         for item in c.items:
             keys.add(item.key)
             resolve_key(review, item.key, pos(c.line, c.col), diags, subject)
+    for key, line, col in cite.bare_keys(text):
+        if key in review.references:
+            diags.add(
+                "LR317",
+                pos(line, col),
+                f"'@{key}' stands bare in the text: Pandoc reads it as a citation, this site shows it as text",
+                f"write [@{key}] to cite it, or \\@{key} to show the @",
+                subject=subject,
+            )
     return keys
+
+
+def _unaccented(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text)
 
 
 TEXT_FIELDS = ("summary", "note", "notes", "slip", "description", "detail")
@@ -85,8 +116,11 @@ def _text_plan(cls: type) -> _TextPlan:
     return _TEXT_PLANS[cls]
 
 
-def text_fields(obj: Any) -> Iterator[tuple[str, Where, str]]:
-    """(text, where, key) for every free-text field of a record, nested ones included."""
+def text_fields(obj: Any, markdown: bool = False) -> Iterator[tuple[str, Where, str]]:
+    """(text, where, key) for every free-text field of a record, nested ones included;
+    with ``markdown``, only those the site renders as Markdown (a history line is plain text)."""
+    if markdown and isinstance(obj, Change):
+        return
     texts, one, many = _text_plan(type(obj))
     for name, key in texts:
         value = getattr(obj, name)
@@ -95,12 +129,40 @@ def text_fields(obj: Any) -> Iterator[tuple[str, Where, str]]:
     for name in one:
         value = getattr(obj, name)
         if value is not None:
-            yield from text_fields(value)
+            yield from text_fields(value, markdown)
     for name in many:
         for item in getattr(obj, name):
-            yield from text_fields(item)
+            yield from text_fields(item, markdown)
 
 
 def suggest_endpoint(name: str, names: list[str]) -> str:
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else "see content/endpoints.yaml for the vocabulary"
+
+
+HINTS = {
+    "LR212": "write it in Markdown, or leave it out",
+    "LR213": "leave it out; classes the site defines start with lr-",
+    "LR214": "link to an http, https or mailto address, or to a page of the site",
+    "LR215": "keep title and description; leave the rest out",
+}
+
+
+def _report(removed: tuple[Removed, ...], at: Mark, diags: Diagnostics, subject: str, exact: bool, offset: int) -> None:
+    for r in removed:
+        mark = Mark(at.file, r.line + offset, r.col) if exact else at
+        diags.add(r.code, mark, r.message, HINTS.get(r.code, ""), subject)
+
+
+def check_markup(text: str, at: Mark, diags: Diagnostics, subject: str = "") -> None:
+    """What the site removes from a Markdown field of the data (reported at the field)."""
+    _report(sanitize_field(text)[1], at, diags, subject, exact=False, offset=0)
+
+
+def check_page_markup(text: str, file: str, diags: Diagnostics) -> None:
+    """What the site removes from a narrative page: its front matter and its Markdown, each
+    construct at its line and column in the file."""
+    page = split_page(text)
+    at = Mark(file, 1, 1)
+    _report(page.removed, at, diags, "", exact=True, offset=0)
+    _report(sanitize(page.body)[1], at, diags, "", exact=True, offset=page.offset)

@@ -19,14 +19,31 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from ..model.records import EndpointVocabulary, Flowchart, Glossary, Table, Trial, dataclass_fields, hints, yaml_key
+from ..model.records import (
+    EndpointVocabulary,
+    Flowchart,
+    Glossary,
+    KeyResults,
+    Table,
+    Trial,
+    dataclass_fields,
+    hints,
+    yaml_key,
+)
+from ..model.screening import ScreeningLog, Search
 
 FOLDERS: dict[str, type] = {
     "content/trials": Trial,
     "content/tables": Table,
     "content/flowcharts": Flowchart,
+    "content/searches": Search,
+    "content/screening": ScreeningLog,
 }
-FILES: dict[str, type] = {"content/endpoints.yaml": EndpointVocabulary, "content/glossary.yaml": Glossary}
+FILES: dict[str, type] = {
+    "content/endpoints.yaml": EndpointVocabulary,
+    "content/glossary.yaml": Glossary,
+    "content/key-results.yaml": KeyResults,
+}
 
 
 def _yaml() -> YAML:

@@ -1,21 +1,37 @@
-"""Parse each source file once: results are kept by path, size and modification time.
+"""Parse each source file once: results are kept by the content they were made from.
 
 Two layers share one format. In memory, for the life of the process, so that
-``mkdocs serve`` re-parses only the file an editor touched. On disk
-(``.livingreview-cache/``), so that a second ``livingreview check`` with nothing
-changed reads pickles instead of parsing YAML and BibTeX again. Diagnostics are
-cached raw (before severity levels apply) and replayed, so a cached file reports
-exactly what a fresh parse would.
+``mkdocs serve`` re-parses only the file an editor touched. On disk, so that a
+second ``livingreview check`` with nothing changed reads what it found last time
+instead of parsing YAML and BibTeX again. Diagnostics are cached raw (before
+severity levels apply) and replayed, so a cached file reports exactly what a fresh
+parse would.
+
+What is kept on disk is data, never code. Both files are JSON (:mod:`.codec`),
+checked field by field as they are read: a file that does not fit is ignored, with
+a note, and rebuilt. They live in the user's cache folder (``$LIVINGREVIEW_CACHE_DIR``,
+else ``$XDG_CACHE_HOME/livingreview``, else ``~/.cache/livingreview``), one folder
+per review, never in the review's working tree: a cache file there could come from
+anyone's pull request, so nothing is ever read from it (a cache folder configured
+inside the review is refused). An entry is valid for a file whose content has the
+SHA-256 digest it was made from; the file's size, modification and change times
+only spare re-hashing a file that was not touched since.
+
+(Worker processes of a first parse hand their results back pickled, through a pipe
+from a process forked from this one: nothing is read from a file.)
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
 import pickle
 import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -24,28 +40,107 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..model.codes import CODES
 from ..model.diagnostics import Diagnostic, Diagnostics, RawDiagnostic, Recorder
 from ..model.memo import Memo
+from . import codec
 
-CACHE_DIR = ".livingreview-cache"
+#: Where versions before 0.2 kept their cache, inside the review. Never read.
+LEGACY_DIR = ".livingreview-cache"
 #: Bump when the model or a parser changes how files turn into objects.
-FORMAT = f"{__version__}-2"
+FORMAT = f"{__version__}-3"
+#: Python's version is part of the key: a parser may depend on it.
+_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
+#: A file modified this recently may be modified again within the same clock tick,
+#: unseen by its stat: its stamp is not trusted, its content is hashed every time.
+RACY_NS = 2_000_000_000
+
+#: (modification time, size, inode, change time), or None when not to be trusted.
+Stamp = tuple[int, int, int, int] | None
+
+
+# --------------------------------------------------------------------------- where
+
+
+def cache_home() -> Path:
+    """The user's cache folder for livingreview."""
+    chosen = os.environ.get("LIVINGREVIEW_CACHE_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "livingreview"
+
+
+def cache_folder(root: Path) -> Path:
+    """The folder that holds one review's cache: named after the review, keyed by its path."""
+    root = root.resolve()
+    digest = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    name = "".join(c if c.isalnum() or c in "-_." else "-" for c in root.name)[:40] or "review"
+    return cache_home().resolve() / f"{name}-{digest}"
+
+
+def usable_folder(root: Path) -> tuple[Path | None, str]:
+    """The review's cache folder, or None with the reason when it must not be used."""
+    folder = cache_folder(root)
+    if folder.is_relative_to(root.resolve()):
+        return None, (
+            f"the cache folder {folder} is inside the review, where a pull request could put files; "
+            "no cache is used (set LIVINGREVIEW_CACHE_DIR or XDG_CACHE_HOME to a folder outside it)"
+        )
+    return folder, ""
+
+
+def legacy_files(root: Path) -> list[Path]:
+    """Cache files an older version (or anyone's pull request) left in the working tree."""
+    folder = root / LEGACY_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != ".gitignore")
+
+
+# --------------------------------------------------------------------------- content keys
+
+
+def stamp(path: Path) -> Stamp:
+    st = path.stat()
+    if time.time_ns() - st.st_mtime_ns < RACY_NS:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return digest_of(path.read_bytes())
+
+
+def digest(path: Path, known: tuple[Stamp, str] | None) -> tuple[Stamp, str]:
+    """A file's stamp and content digest; the known digest is reused for an untouched file."""
+    current = stamp(path)
+    if known is not None and current is not None and known[0] == current:
+        return known
+    return current, file_digest(path)
+
+
+# --------------------------------------------------------------------------- parse cache
 
 
 @dataclass
 class Entry:
-    stamp: tuple[int, int]
+    stamp: Stamp
+    digest: str
     value: Any
     diagnostics: list[RawDiagnostic] = field(default_factory=list)
-
-
-def stamp(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return (st.st_mtime_ns, st.st_size)
+    #: The entry's value and diagnostics as written on disk, so that saving again
+    #: does not encode an unchanged entry again.
+    data: str | None = None
 
 
 class ParseCache:
-    """Parsed files by absolute path; a stale or missing entry means "parse again"."""
+    """Parsed files by absolute path; an entry whose content digest differs means "parse again"."""
 
     def __init__(self, memo: Memo | None = None) -> None:
         self.entries: dict[str, Entry] = {}
@@ -55,15 +150,27 @@ class ParseCache:
         self.memo = memo or Memo()
         self.parsed = 0
         self.reused = 0
+        #: What a reader of the cache should know (a file ignored, a folder refused).
+        self.notes: list[str] = []
+
+    def _current(self, path: Path) -> Entry | None:
+        """The entry for ``path`` if it was made from the file's present content."""
+        entry = self.entries.get(str(path))
+        if entry is None:
+            return None
+        now = stamp(path)
+        if now is not None and now == entry.stamp:
+            return entry
+        if file_digest(path) == entry.digest:
+            entry.stamp = now
+            return entry
+        return None
 
     def get(self, path: Path, parse: Callable[[Diagnostics], Any], diags: Diagnostics) -> Any:
-        key = str(path)
-        current = stamp(path)
-        entry = self.entries.get(key)
-        if entry is None or entry.stamp != current:
-            recorder = Recorder()
-            entry = Entry(current, parse(recorder), recorder.raw)
-            self.entries[key] = entry
+        entry = self._current(path)
+        if entry is None:
+            entry = _parse_job((path, parse))
+            self.entries[str(path)] = entry
             self.parsed += 1
         else:
             self.reused += 1
@@ -79,9 +186,11 @@ class ParseCache:
         process parses its own share meanwhile; the share is sized so that both sides
         finish together, counting the pickling that only the workers' share costs.
         """
-        todo = [(p, f) for p, f in jobs if (e := self.entries.get(str(p))) is None or e.stamp != stamp(p)]
         workers = workers or _cores()
-        if workers < 2 or len(todo) < PARALLEL_FROM:
+        if workers < 2 or len(jobs) < PARALLEL_FROM:
+            return
+        todo = [(p, f) for p, f in jobs if self._current(p) is None]
+        if len(todo) < PARALLEL_FROM:
             return
         sizes = {p: p.stat().st_size for p, _ in todo}
         todo.sort(key=lambda job: -sizes[job[0]])  # the big BibTeX files start first
@@ -112,29 +221,108 @@ class ParseCache:
 
     # ------------------------------------------------------------------ disk
 
-    @staticmethod
-    def _file(root: Path) -> Path:
-        digest = hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}".encode()).hexdigest()[:12]
-        return root / CACHE_DIR / f"parse-{digest}.pickle"
+    def _file(self, root: Path) -> Path | None:
+        folder, why = usable_folder(root)
+        if folder is None:
+            if why not in self.notes:
+                self.notes.append(why)
+            return None
+        return folder / "parse.jsonl"
 
     def load(self, root: Path) -> None:
+        """Read the entries kept for ``root``; a file that does not fit is ignored whole."""
         path = self._file(root)
-        try:
-            with path.open("rb") as fh, paused_gc():
-                data = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        if path is None:
             return
-        if isinstance(data, dict):
-            for key, entry in data.items():
-                self.entries.setdefault(key, entry)
-            self.loaded = len(data)
+        root = root.resolve()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            self.notes.append(f"ignored the parse cache {path} ({exc.__class__.__name__}); it will be rebuilt")
+            return
+        try:
+            with paused_gc():
+                entries = _read_entries(text, root)
+        except (codec.Invalid, ValueError, RecursionError) as exc:
+            self.notes.append(f"ignored the parse cache {path}: {exc}; it will be rebuilt")
+            return
+        for key, entry in entries.items():
+            self.entries.setdefault(key, entry)
+        self.loaded = len(entries)
 
     def save(self, root: Path) -> None:
         path = self._file(root)
-        live = {k: e for k, e in self.entries.items() if k.startswith(str(root)) and os.path.exists(k)}
+        if path is None:
+            return
+        root = root.resolve()
+        prefix = str(root) + os.sep
+        live = {k: e for k, e in self.entries.items() if k.startswith(prefix) and os.path.exists(k)}
         if self.parsed == 0 and len(live) == self.loaded and path.is_file():
-            return  # nothing new: writing the same entries again would cost seconds on a large review
-        _write(path, live)
+            return  # nothing new: writing the same entries again would cost time on a large review
+        lines = [json.dumps({"livingreview": "parse-cache", "format": FORMAT, "python": _PYTHON})]
+        for key, entry in sorted(live.items()):
+            if entry.data is None:
+                entry.data = _dumps(
+                    [codec.encode_value(entry.value, _rel(key, root)), codec.encode_diagnostics(entry.diagnostics)]
+                )
+            head = _dumps([_rel(key, root), entry.digest, None if entry.stamp is None else list(entry.stamp)])
+            lines.append(f"{head}\t{entry.data}")
+        _write(path, "\n".join(lines) + "\n")
+
+
+def _rel(key: str, root: Path) -> str:
+    return key[len(str(root)) + 1 :].replace(os.sep, "/")
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _header(line: str, kind: str) -> None:
+    head = json.loads(line) if line else None
+    if not isinstance(head, dict) or head.get("livingreview") != kind:
+        raise codec.Invalid("it is not a livingreview cache file")
+    if head.get("format") != FORMAT or head.get("python") != _PYTHON:
+        raise codec.Invalid("it was written by another version")
+
+
+def _safe_rel(rel: Any) -> str:
+    """A path relative to the review that stays inside it."""
+    if type(rel) is not str or not rel or rel.startswith("/") or "\\" in rel or ".." in rel.split("/"):
+        raise codec.Invalid("an entry names a path outside the review")
+    return rel
+
+
+def _stamp(data: Any) -> Stamp:
+    if data is None:
+        return None
+    if type(data) is not list or len(data) != 4 or not all(type(n) is int for n in data):
+        raise codec.Invalid("an entry's stamp is malformed")
+    return (data[0], data[1], data[2], data[3])
+
+
+def _read_entries(text: str, root: Path) -> dict[str, Entry]:
+    """Each line after the header: ``[path, digest, stamp]``, a tab, ``[value, diagnostics]``.
+    (JSON writes a tab inside a string as an escape, so the first tab of a line is the separator.)"""
+    lines = text.split("\n")
+    _header(lines[0], "parse-cache")
+    out: dict[str, Entry] = {}
+    for line in lines[1:]:
+        if not line:
+            continue
+        head, tab, data = line.partition("\t")
+        item, body = json.loads(head), json.loads(data) if tab else None
+        if type(item) is not list or len(item) != 3 or type(body) is not list or len(body) != 2:
+            raise codec.Invalid("an entry is malformed")
+        rel, content, raw_stamp = item
+        if type(content) is not str or len(content) != 64:
+            raise codec.Invalid("an entry's digest is malformed")
+        key = f"{root}{os.sep}{_safe_rel(rel)}"
+        value, diagnostics = codec.decode_value(body[0], rel), codec.decode_diagnostics(body[1])
+        out[key] = Entry(_stamp(raw_stamp), content, value, diagnostics, data)
+    return out
 
 
 # ---------------------------------------------------------------------- check results
@@ -148,58 +336,135 @@ class CheckResult:
     records: int
     references: int
     diagnostics: list[Diagnostic]
+    #: Each input's stamp and digest (relative path -> (stamp, digest)), for the next run.
+    inputs: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
 
 
-def fingerprint(paths: list[Path]) -> str:
-    """The identity of a set of input files (their paths, sizes and modification
-    times), of this version of the tool, and of ``SOURCE_DATE_EPOCH``."""
-    h = hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}:{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+def digests(root: Path, paths: list[Path], known: dict[str, tuple[Stamp, str]]) -> dict[str, tuple[Stamp, str]]:
+    """The stamp and content digest of each input file, relative to ``root``."""
+    prefix = f"{root.resolve()}{os.sep}"
+    out = {}
     for path in paths:
+        text = str(path)
+        rel = text[len(prefix) :] if text.startswith(prefix) else path.as_posix()
         try:
-            st = path.stat()
+            out[rel] = digest(path, known.get(rel))
         except OSError:
             continue
-        h.update(f"{path}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+    return out
+
+
+def fingerprint(inputs: dict[str, tuple[Stamp, str]]) -> str:
+    """The identity of a set of input files (their paths and contents), of this version
+    of the tool, and of ``SOURCE_DATE_EPOCH``."""
+    h = hashlib.sha256(f"{FORMAT}:{_PYTHON}:{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    for rel, (_, content) in sorted(inputs.items()):
+        h.update(f"{rel}\0{content}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
-def _result_file(root: Path) -> Path:
-    return root / CACHE_DIR / "check-result.pickle"
+def _result_file(root: Path) -> tuple[Path | None, str]:
+    folder, why = usable_folder(root)
+    return (None, why) if folder is None else (folder / "check.json", "")
 
 
-def load_result(root: Path, wanted: str) -> CheckResult | None:
-    """The kept result when the input files are exactly the ones it was computed from."""
+def load_result(root: Path) -> tuple[CheckResult | None, list[str]]:
+    """The kept result of the last check, and notes on what was wrong with it if it was not usable."""
+    path, why = _result_file(root)
+    if path is None:
+        return None, [why]
     try:
-        with _result_file(root).open("rb") as fh:
-            result = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-        return None
-    return result if isinstance(result, CheckResult) and result.fingerprint == wanted else None
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, []
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [f"ignored the kept check result {path} ({exc.__class__.__name__}); it will be rebuilt"]
+    try:
+        return _read_result(text), []
+    except (codec.Invalid, ValueError, RecursionError) as exc:
+        return None, [f"ignored the kept check result {path}: {exc}; it will be rebuilt"]
+
+
+def _read_result(text: str) -> CheckResult:
+    head, _, body = text.partition("\n")
+    _header(head, "check-result")
+    data = json.loads(body)
+    if type(data) is not dict or set(data) != {"fingerprint", "records", "references", "diagnostics", "inputs"}:
+        raise codec.Invalid("it does not hold a check result")
+    if type(data["fingerprint"]) is not str or type(data["records"]) is not int or type(data["references"]) is not int:
+        raise codec.Invalid("its counts are malformed")
+    inputs = data["inputs"]
+    if type(inputs) is not dict:
+        raise codec.Invalid("its inputs are malformed")
+    known: dict[str, tuple[Stamp, str]] = {}
+    for rel, item in inputs.items():
+        _safe_rel(rel)
+        if type(item) is not list or len(item) != 2 or type(item[1]) is not str:
+            raise codec.Invalid("an input's digest is malformed")
+        known[rel] = (_stamp(item[0]), item[1])
+    return CheckResult(
+        data["fingerprint"], data["records"], data["references"], _diagnostics(data["diagnostics"]), known
+    )
+
+
+_SEVERITIES = frozenset(("error", "warn", "info"))
+
+
+def _diagnostics(data: Any) -> list[Diagnostic]:
+    if type(data) is not list:
+        raise codec.Invalid("its diagnostics are not a list")
+    out = []
+    for item in data:
+        if type(item) is not list or len(item) != 8:
+            raise codec.Invalid("a diagnostic is malformed")
+        code, severity, file, line, col, message, hint, subject = item
+        if code not in CODES or severity not in _SEVERITIES or type(line) is not int or type(col) is not int:
+            raise codec.Invalid("a diagnostic has an unknown code or severity, or a bad position")
+        if not (type(file) is str and type(message) is str and type(hint) is str and type(subject) is str):
+            raise codec.Invalid("a diagnostic's text is not text")
+        out.append(Diagnostic(code, severity, file, line, col, message, hint, subject))
+    return out
 
 
 def save_result(root: Path, result: CheckResult) -> None:
-    _write(_result_file(root), result)
+    path, _ = _result_file(root)
+    if path is None:
+        return
+    head = json.dumps({"livingreview": "check-result", "format": FORMAT, "python": _PYTHON})
+    body = {
+        "fingerprint": result.fingerprint,
+        "records": result.records,
+        "references": result.references,
+        "diagnostics": [
+            [d.code, d.severity, d.file, d.line, d.col, d.message, d.hint, d.subject] for d in result.diagnostics
+        ],
+        "inputs": {rel: [None if s is None else list(s), d] for rel, (s, d) in sorted(result.inputs.items())},
+    }
+    _write(path, head + "\n" + _dumps(body) + "\n")
 
 
-def _write(path: Path, value: Any) -> None:
-    """Pickle ``value`` to ``path`` in the cache folder, all or nothing."""
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` in the cache folder, all or nothing."""
     try:
-        path.parent.mkdir(exist_ok=True)
-        (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     except OSError:
-        pass  # a read-only checkout simply goes without a cache
+        pass  # a read-only home simply goes without a cache
 
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Build a large object graph without the cyclic garbage collector scanning it
     again and again: loading a review creates millions of objects and hardly any
-    cycles, and pausing the collector makes loading and unpickling several times
-    faster.
+    cycles, and pausing the collector makes loading and reading the cache several
+    times faster.
 
     On the way out the objects are frozen (moved out of the collector's sight):
     otherwise its first pass after re-enabling would scan every one of them, which
@@ -234,8 +499,9 @@ def _cores() -> int:
 def _parse_job(job: tuple[Path, Callable[[Diagnostics], Any]]) -> Entry:
     path, parse = job
     current = stamp(path)
+    content = file_digest(path)
     recorder = Recorder()
-    return Entry(current, parse(recorder), recorder.raw)
+    return Entry(current, content, parse(recorder), recorder.raw)
 
 
 #: One cache per process: the MkDocs plugin is re-created on every rebuild of

@@ -24,7 +24,7 @@ from typing import Any, Literal, Union
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..model.diagnostics import Diagnostics, did_you_mean
-from ..model.records import dataclass_fields, hints, yaml_key
+from ..model.records import KEY, dataclass_fields, hints, yaml_key
 from ..model.where import Mark, Where
 from .yamlnodes import describe_node, kind, mark_of
 
@@ -208,6 +208,9 @@ class _Field:
     minimum: float | None
     exclusive_minimum: float | None
     is_list: bool
+    #: For a mapping field: the grammar of its keys.
+    key_pattern: re.Pattern[str] | None
+    key_pattern_text: str
 
 
 def _dataclass_plan(cls: Any) -> Plan:
@@ -216,6 +219,7 @@ def _dataclass_plan(cls: Any) -> Plan:
         meta = f.metadata
         tp = hints(cls)[f.name]
         inner = [a for a in typing.get_args(tp) if a is not type(None)] or [tp]
+        is_mapping = any(typing.get_origin(a) is dict for a in [tp, *inner])
         fields[yaml_key(f)] = _Field(
             key=yaml_key(f),
             name=f.name,
@@ -227,6 +231,8 @@ def _dataclass_plan(cls: Any) -> Plan:
             minimum=meta.get("minimum"),
             exclusive_minimum=meta.get("exclusive_minimum"),
             is_list=typing.get_origin(tp) is list or any(typing.get_origin(a) is list for a in inner),
+            key_pattern=re.compile(meta.get("key_pattern") or KEY) if is_mapping else None,
+            key_pattern_text=meta.get("key_pattern") or KEY,
         )
     checked = {k: f for k, f in fields.items() if f.pattern or f.minimum is not None or f.exclusive_minimum is not None}
 
@@ -284,6 +290,8 @@ def _dataclass_plan(cls: Any) -> Plan:
             if isinstance(value_node, SequenceNode):
                 items[key] = [(item.start_mark.line + 1, item.start_mark.column + 1) for item in value_node.value]
             child = f"{path}.{key}" if path else key
+            if f.key_pattern is not None and isinstance(value_node, MappingNode):
+                _check_keys(c, f, value_node, child)
             try:
                 c.not_an_ancestor(value_node)
                 value = f.convert(c, value_node, child)
@@ -309,6 +317,21 @@ def _dataclass_plan(cls: Any) -> Plan:
         return cls(**out, where=where)
 
     return convert
+
+
+def _check_keys(c: Converter, f: _Field, node: MappingNode, path: str) -> None:
+    """Every key of a mapping field follows the key grammar: keys become HTML ids and addresses."""
+    assert f.key_pattern is not None
+    for key_node, _ in node.value:
+        key = str(key_node.value) if isinstance(key_node, ScalarNode) else ""
+        if not isinstance(key_node, ScalarNode) or not f.key_pattern.match(key):
+            shown = key if isinstance(key_node, ScalarNode) else describe_node(key_node)
+            c.error(
+                "LR210",
+                key_node,
+                f"'{shown[:60]}' is not a valid key in {path}",
+                _pattern_hint(f.key_pattern_text),
+            )
 
 
 def _check_meta(c: Converter, f: _Field, value: Any, node: Node, path: str) -> None:
@@ -409,8 +432,10 @@ def _type_word(tp: Any) -> str:
 
 
 def _pattern_hint(pattern: str) -> str:
-    if pattern.startswith("^[a-z0-9]"):
+    if pattern == KEY:
+        return "use letters, digits, hyphens and underscores, starting with a letter or digit"
+    if pattern.startswith("^[a-z0-9][a-z0-9-]"):
         return "use lower-case letters, digits and hyphens, starting with a letter or digit"
-    if pattern.startswith("^[a-z0-9_]") or "_]*$" in pattern:
+    if pattern.startswith("^[a-z0-9][a-z0-9_]"):
         return "use lower-case letters, digits and underscores"
     return "keys use letters, digits and _:.-/"

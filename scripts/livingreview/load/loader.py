@@ -20,21 +20,26 @@ from ..model.records import (
     EndpointVocabulary,
     Flowchart,
     Glossary,
+    KeyResults,
     Table,
     Trial,
 )
 from ..model.review import Page, Review
+from ..model.screening import ScreeningLog, Search
 from ..model.where import Mark
 from .bibtex import read_bib
-from .cache import ParseCache, paused_gc
+from .cache import LEGACY_DIR, ParseCache, legacy_files, paused_gc
 from .convert import Converter, Invalid
 from .yamlnodes import compose, read_text
 
 TRIALS = "content/trials"
 TABLES = "content/tables"
 FLOWCHARTS = "content/flowcharts"
+SEARCHES = "content/searches"
+SCREENING = "content/screening"
 ENDPOINTS = "content/endpoints.yaml"
 GLOSSARY = "content/glossary.yaml"
+KEY_RESULTS = "content/key-results.yaml"
 PAGES = "content/pages"
 REFERENCES = "references"
 
@@ -70,18 +75,28 @@ def load_yaml(root: Path, path: Path, cls: type, diags: Diagnostics, *, subject:
 
 def _yaml_job(root: Path, path: Path, cls: type) -> Callable[[Diagnostics], Any]:
     """How one content file is parsed: the same function in and out of a worker process."""
-    subject = path.stem if path.parent.name in ("trials", "tables", "flowcharts") else ""
+    subject = path.stem if path.parent.name in ("trials", "tables", "flowcharts", "searches", "screening") else ""
     return partial(load_yaml, root, path, cls, subject=subject)
 
 
 def _jobs(root: Path) -> list[tuple[Path, Callable[[Diagnostics], Any]]]:
     """Every file a review is read from, with the function that parses it."""
     jobs: list[tuple[Path, Callable[[Diagnostics], Any]]] = []
-    singles: tuple[tuple[str, type], ...] = ((ENDPOINTS, EndpointVocabulary), (GLOSSARY, Glossary))
+    singles: tuple[tuple[str, type], ...] = (
+        (ENDPOINTS, EndpointVocabulary),
+        (GLOSSARY, Glossary),
+        (KEY_RESULTS, KeyResults),
+    )
     for rel_path, cls in singles:
         if (root / rel_path).is_file():
             jobs.append((root / rel_path, _yaml_job(root, root / rel_path, cls)))
-    folders: tuple[tuple[str, type], ...] = ((TRIALS, Trial), (TABLES, Table), (FLOWCHARTS, Flowchart))
+    folders: tuple[tuple[str, type], ...] = (
+        (TRIALS, Trial),
+        (TABLES, Table),
+        (FLOWCHARTS, Flowchart),
+        (SEARCHES, Search),
+        (SCREENING, ScreeningLog),
+    )
     for folder, cls in folders:
         jobs += [(p, _yaml_job(root, p, cls)) for p in sorted((root / folder).glob("*.yaml"))]
     jobs += [(p, partial(read_bib, p, rel(root, p))) for p in sorted((root / REFERENCES).glob("*.bib"))]
@@ -93,7 +108,7 @@ def inputs(root: Path) -> list[Path]:
     paths = [path for path, _ in _jobs(root)]
     paths += sorted((root / PAGES).rglob("*.md"))
     paths += [p for p in (root / "pyproject.toml", root / "CITATION.cff") if p.is_file()]
-    return paths
+    return paths + legacy_files(root)  # not read, but reported: a new one must be seen
 
 
 def load_collection(
@@ -104,8 +119,9 @@ def load_collection(
     what: str,
     unreadable: set[str] | None = None,
     cache: ParseCache | None = None,
+    key: str = "id",
 ) -> dict[str, Any]:
-    """Every ``folder/*.yaml`` as ``cls``, keyed by id; the id must equal the file name."""
+    """Every ``folder/*.yaml`` as ``cls``, keyed by id (the field ``key``); the id must equal the file name."""
     cache = cache or ParseCache()
     loaded = [
         (path, cache.get(path, _yaml_job(root, path, cls), diags)) for path in sorted((root / folder).glob("*.yaml"))
@@ -124,15 +140,15 @@ def load_collection(
         if obj.id != path.stem and re.match(SLUG, obj.id):
             diags.add(
                 "LR207",
-                obj.where.value("id"),
+                obj.where.value(key),
                 f"{what} id '{obj.id}' differs from its file name '{path.name}'",
-                f"rename the file to {obj.id}.yaml or set id: {path.stem}",
+                f"rename the file to {obj.id}.yaml or set {key}: {path.stem}",
                 subject=obj.id,
             )
         if obj.id in out:
             diags.add(
                 "LR503",
-                obj.where.value("id"),
+                obj.where.value(key),
                 f"{what} id '{obj.id}' is already used by {out[obj.id].where.file}",
                 f"give each {what} its own id",
                 subject=obj.id,
@@ -174,6 +190,13 @@ def _load_review(root: Path, diags: Diagnostics | None, cache: ParseCache) -> tu
     diags = diags or config.diagnostics()
     diags.extend(bootstrap)
     review = Review(root, config)
+    for path in legacy_files(root):
+        diags.add(
+            "LR700",
+            Mark(rel(root, path)),
+            "a cache file in the working tree; livingreview never reads it",
+            f"delete the {LEGACY_DIR} folder: the cache lives in the user's cache folder now",
+        )
     cache.prefetch(_jobs(root))  # many files not parsed yet: parse them on every core first
 
     vocab_path = root / ENDPOINTS
@@ -190,9 +213,18 @@ def _load_review(root: Path, diags: Diagnostics | None, cache: ParseCache) -> tu
         if glossary is not None:
             review.glossary = glossary.entries
 
+    key_results_path = root / KEY_RESULTS
+    if key_results_path.is_file():
+        key_results = cache.get(key_results_path, _yaml_job(root, key_results_path, KeyResults), diags)
+        if key_results is not None:
+            review.kinds = key_results.kinds
+
     review.trials = load_collection(root, TRIALS, Trial, diags, "record", review.unreadable, cache)
     review.tables = load_collection(root, TABLES, Table, diags, "table", cache=cache)
     review.flowcharts = load_collection(root, FLOWCHARTS, Flowchart, diags, "flowchart", cache=cache)
+    broken = review.unreadable_searches
+    review.searches = load_collection(root, SEARCHES, Search, diags, "search", broken, cache)
+    review.screening = load_collection(root, SCREENING, ScreeningLog, diags, "screening log", broken, cache, "search")
 
     for path in sorted((root / REFERENCES).glob("*.bib")):
         for ref in cache.get(path, partial(read_bib, path, rel(root, path)), diags):

@@ -71,6 +71,39 @@ CODES: dict[str, Code] = {
         "A scaffold's 'FILL IN' placeholder is still there. Replace it with the real value, or delete the "
         "field if it does not apply.",
     ),
+    "LR210": Code(
+        "malformed key",
+        "error",
+        "Keys of mappings (endpoint ids, glossary abbreviations, flowchart steps) become page addresses and "
+        "HTML ids, so they use one grammar: letters, digits, hyphens and underscores, starting with a letter or "
+        "a digit; endpoint ids use lower-case letters, digits and underscores, flowchart steps lower-case "
+        "letters, digits and hyphens.",
+    ),
+    "LR212": Code(
+        "HTML element removed",
+        "warn",
+        "Pages and Markdown fields may use Markdown and a few plain HTML elements (such as div, span, abbr, "
+        "sup, details). Anything else (script, style, iframe, object, form, embed...) is removed from the "
+        "page. Write it in Markdown, or ask a developer to support it.",
+    ),
+    "LR213": Code(
+        "HTML attribute removed",
+        "warn",
+        "Event handlers (onclick=...), inline styles, and classes or attributes the site does not define are "
+        "removed from the page. Use the site's own classes, or Markdown.",
+    ),
+    "LR214": Code(
+        "link removed",
+        "warn",
+        "Links and images may point to http, https or mailto addresses, or to other pages of the site. Other "
+        "schemes (javascript:, data:, vbscript:...) are removed; the link's text stays as plain text.",
+    ),
+    "LR215": Code(
+        "front matter not allowed",
+        "warn",
+        "A narrative page's front matter may set `title` and `description` (plain text) only; other keys "
+        "choose templates and behaviour and are dropped.",
+    ),
     # References and citations
     "LR300": Code(
         "BibTeX syntax error",
@@ -121,6 +154,41 @@ CODES: dict[str, Code] = {
         "empty BibTeX field",
         "warn",
         "A field is present but empty. Fill it or remove it.",
+    ),
+    "LR314": Code(
+        "unknown LaTeX macro",
+        "warn",
+        "A displayed field uses a LaTeX macro the decoder does not know; it is shown as its name "
+        "(\\LuaTeX reads 'LuaTeX'). Write the text itself, in Unicode if need be.",
+    ),
+    "LR316": Code(
+        "citation key outside the key grammar",
+        "error",
+        "Pandoc reads the key, but no BibTeX entry of this review can have it: keys use ASCII letters, "
+        "digits and _:.#$%&+?<>~/- only.",
+    ),
+    "LR317": Code(
+        "bare @key in text",
+        "warn",
+        "Pandoc reads a bare @key as an author-in-text citation; this site numbers bracketed citations only. "
+        "Write [@key] (or escape the @ as \\@).",
+    ),
+    "LR318": Code(
+        "journal not in NLM form",
+        "warn",
+        "Vancouver style names journals by their NLM title abbreviation (J Clin Oncol, Br J Haematol): "
+        "no periods, no informal acronyms, no full titles.",
+    ),
+    "LR319": Code(
+        "web source without access date",
+        "warn",
+        "A web source in Vancouver style says when it was consulted: add urldate = {YYYY-MM-DD}.",
+    ),
+    "LR320": Code(
+        "journal not in the NLM list",
+        "info",
+        "The journal is not in the project's table of NLM title abbreviations (text/journals.py). Check its "
+        "abbreviation in the NLM Catalog and add it there.",
     ),
     # Numbers
     "LR400": Code("percentage outside 0-100", "error", "A rate is a percentage between 0 and 100."),
@@ -253,5 +321,177 @@ CODES: dict[str, Code] = {
         "short name too long",
         "warn",
         "`short_name` labels the study's row in forest plots and must fit: 24 characters at most.",
+    ),
+    # Safety of the tool itself
+    "LR700": Code(
+        "cache file in the working tree",
+        "warn",
+        "livingreview keeps its cache in the user's cache folder and never reads one from the review's "
+        "working tree, where anyone's pull request could put a file. Delete the .livingreview-cache folder "
+        "(older versions wrote it); if it arrived in a pull request, do not merge that part.",
+    ),
+    # Key results (content/key-results.yaml)
+    "LR620": Code(
+        "kind of study applies to no study",
+        "warn",
+        "No record is of this kind: an earlier kind takes every record it would, or its conditions "
+        "match none. Check the conditions and the order of the kinds.",
+    ),
+    "LR621": Code(
+        "key figure names no endpoint",
+        "error",
+        "Each key figure lists the endpoints that can stand for it, in order: `endpoints: [cr_cri, cr]`.",
+    ),
+    "LR622": Code(
+        "some studies have no kind",
+        "warn",
+        "Some records meet the conditions of no kind, so their pages start without key results. "
+        "Give the last kind no conditions so that it takes every other record.",
+    ),
+    # Searches, imports and the screening log
+    "LR800": Code(
+        "export is not UTF-8",
+        "error",
+        "Search exports are read as UTF-8 text. Export again, or save the file as UTF-8 "
+        "(for example with iconv -f latin1 -t utf-8).",
+    ),
+    "LR801": Code(
+        "not the format named",
+        "error",
+        "The file does not look like the export format given with --source: PubMed's MEDLINE text starts "
+        "with 'PMID- ', RIS with 'TY  - ', and a ClinicalTrials.gov API v2 response is JSON with a "
+        "'studies' list. Pass the right --source, or export again in that format.",
+    ),
+    "LR802": Code(
+        "export cut short",
+        "error",
+        "The last record stops before its end: the download was interrupted or the file was cut. "
+        "Export the search again.",
+    ),
+    "LR803": Code(
+        "unknown tag",
+        "warn",
+        "The export uses a field tag that the format's published list does not have. Its text is "
+        "ignored; check that the file really is in this format.",
+    ),
+    "LR804": Code(
+        "malformed export line",
+        "error",
+        "A line is neither a tagged field nor the continuation of one. Look for a line that was wrapped "
+        "or edited by hand.",
+    ),
+    "LR805": Code(
+        "record without title",
+        "error",
+        "Every hit needs a title so that it can be screened. Export the search again with full records.",
+    ),
+    "LR806": Code(
+        "JSON syntax error",
+        "error",
+        "The JSON parser stopped here. Export the search again; do not edit the file by hand.",
+    ),
+    "LR807": Code(
+        "field missing or of the wrong type",
+        "error",
+        "A field the import needs is absent or not what the format's specification says it is "
+        "(for ClinicalTrials.gov, protocolSection.identificationModule.nctId and briefTitle).",
+    ),
+    "LR808": Code(
+        "export incomplete",
+        "error",
+        "The export holds only part of the search's results (ClinicalTrials.gov gave a nextPageToken, or "
+        "totalCount is larger than the studies in the file). Export every result in one file "
+        "(pageSize up to 1000) so that the hit count is true.",
+    ),
+    "LR809": Code(
+        "empty export",
+        "error",
+        "The file holds no records. A search that found nothing is still recorded: import the empty "
+        "export the database gives, or record the search by hand with hits: 0.",
+    ),
+    "LR820": Code(
+        "included entry names an unknown record",
+        "error",
+        "An included entry's records must be ids of files in content/trials/. Create the record first "
+        "(livingreview new study), or correct the id.",
+    ),
+    "LR821": Code(
+        "record's reference not in the screening log",
+        "warn",
+        "Every publication a record lists under references is a report of an included study, so the "
+        "screening log should have it as an included entry naming the record. Include the entry that is "
+        "this publication (livingreview screen ID --include RECORD), or add one.",
+    ),
+    "LR822": Code(
+        "exclusion without reason",
+        "error",
+        "An excluded entry says why, with a reason from the controlled list: wrong-population, "
+        "wrong-intervention, not-clinical, no-outcomes, secondary-source, duplicate-report or other.",
+    ),
+    "LR823": Code(
+        "'other' reason without note",
+        "error",
+        "An exclusion for another reason explains itself in `note`.",
+    ),
+    "LR824": Code(
+        "decision without who or when",
+        "error",
+        "Every decision names who made it (`decided_by`) and when (`decided`).",
+    ),
+    "LR825": Code(
+        "field does not fit the status",
+        "error",
+        "`reason` belongs to excluded entries, `records` to included ones, and an entry awaiting "
+        "screening has no decision yet.",
+    ),
+    "LR826": Code(
+        "included entry without record",
+        "error",
+        "An included entry names the study record (or records) it reports in `records`.",
+    ),
+    "LR827": Code(
+        "screening entry id used twice",
+        "error",
+        "Each candidate has one entry in the whole screening log. Merge the two or rename one.",
+    ),
+    "LR828": Code(
+        "search and screening log do not pair",
+        "error",
+        "Each search in content/searches/ has its screening log in content/screening/ with the same "
+        "file name, and each log names its search.",
+    ),
+    "LR829": Code(
+        "hit count does not add up",
+        "error",
+        "A search's hits are its screening entries plus the duplicates merged away. If an entry was "
+        "added or removed by hand, correct `hits` or the log.",
+    ),
+    "LR830": Code(
+        "candidate entered twice",
+        "warn",
+        "Two screening entries carry the same DOI, PubMed id or registration: they are one candidate. "
+        "Keep one and move the other to its search's duplicates.",
+    ),
+    "LR831": Code(
+        "merge names nothing known",
+        "error",
+        "A duplicate names the screening entry (`same_as`) or the BibTeX entry (`matched_ref`) it was "
+        "merged into; that entry must exist.",
+    ),
+    "LR832": Code(
+        "decision dated before the search",
+        "error",
+        "A candidate cannot be screened before the search that found it was run.",
+    ),
+    "LR833": Code(
+        "record not included by the screening log",
+        "warn",
+        "Every study record should be reached through the screening log, so that the flow diagram "
+        "counts it. Include the entry for one of its publications with this record's id.",
+    ),
+    "LR834": Code(
+        "entry without title or reference",
+        "error",
+        "A screening entry needs a title, or `ref` naming its BibTeX entry, so that readers know what it is.",
     ),
 }

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar
 
+from ..text.latex import decode
 from ..text.names import split_authors
 from .where import Where
 
@@ -24,10 +25,50 @@ SCHEMA_VERSION = 1
 
 T = TypeVar("T")
 
+#: The one grammar of keys. Every key of a mapping in the content files (endpoint ids,
+#: glossary abbreviations, flowchart steps, and any mapping a later format adds) and every
+#: id follows it, because each one ends up in a page address, an HTML id or attribute, a
+#: Markdown attribute list or a JSON key, where no quote, space, brace or angle bracket
+#: may appear. Ids and some keys use a stricter form of it (below); the converter checks
+#: the key of every mapping against it (LR210).
+KEY = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+#: Record, table and flowchart ids and flowchart steps: lower-case letters, digits, hyphens.
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
-#: BibTeX's own key grammar, as biber and Pandoc accept it.
-CITE_KEY = r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"
+#: Endpoint ids: lower-case letters, digits, underscores.
 ENDPOINT_ID = r"^[a-z0-9][a-z0-9_]*$"
+#: BibTeX's own key grammar, as biber and Pandoc accept it. Citation keys are not a KEY:
+#: they reach HTML only through the escaping helpers and :func:`render.citations.anchor`.
+CITE_KEY = r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"
+
+#: BibTeX fields that readers see (the formatted reference, labels, search): decoded
+#: from LaTeX when first shown, and checked for macros the decoder does not know.
+DISPLAYED = frozenset(
+    [
+        "author",
+        "editor",
+        "title",
+        "journal",
+        "booktitle",
+        "publisher",
+        "organization",
+        "howpublished",
+        "institution",
+        "school",
+        "volume",
+        "number",
+        "pages",
+        "year",
+        "month",
+        "edition",
+        "series",
+        "address",
+        "type",
+        "chapter",
+        "urldate",
+    ]
+)
+#: Identifiers and addresses: shown as written, never decoded.
+VERBATIM = frozenset(["doi", "url", "pmid", "nct", "eprint", "urldate"])
 
 
 def fld(
@@ -41,12 +82,17 @@ def fld(
     exclusive_minimum: float | None = None,
     maximum: float | None = None,
     examples: list[Any] | None = None,
+    key_pattern: str | None = None,
 ) -> Any:
-    """A model field with the metadata the loader and the schema generator read."""
+    """A model field with the metadata the loader and the schema generator read.
+
+    ``key_pattern`` is the grammar of a mapping field's keys (default :data:`KEY`).
+    """
     meta = {
         "doc": doc,
         "key": key,
         "pattern": pattern,
+        "key_pattern": key_pattern,
         "minimum": minimum,
         "exclusive_minimum": exclusive_minimum,
         "maximum": maximum,
@@ -312,12 +358,13 @@ class Trial:
         "Topic tags used by tables and browsing, for example `pivotal`, `real-world`, `consolidation`.",
         factory=list,
     )
-    related: list[str] = fld("Ids of related records (updates, pooled analyses).", factory=list)
+    related: list[str] = fld("Ids of related records (updates, pooled analyses).", factory=list, pattern=SLUG)
     supersedes: list[str] = fld(
         "Ids of records whose patients this record reports again (a later analysis of the same cohort, "
         "or a pooled analysis that includes them). In plots and pooled estimates a cohort counts once: "
         "for each endpoint this record reports, the records it supersedes are left out.",
         factory=list,
+        pattern=SLUG,
     )
     short_name: str | None = fld(
         "Label for the study's row in forest plots, at most 24 characters (default: `name`, shortened).",
@@ -355,7 +402,7 @@ class EndpointVocabulary:
 
     key_order: ClassVar[tuple[str, ...]] = ("schema_version", "endpoints")
 
-    endpoints: dict[str, Endpoint] = fld("Endpoint ids mapped to their definitions.")
+    endpoints: dict[str, Endpoint] = fld("Endpoint ids mapped to their definitions.", key_pattern=ENDPOINT_ID)
     schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
     where: Where = where_field()
 
@@ -376,7 +423,7 @@ def hints(cls: type) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class Reference:
-    """A BibTeX entry, with its fields decoded from LaTeX for display."""
+    """A BibTeX entry: its fields as written (LaTeX), decoded for display on first use."""
 
     key: str
     entry_type: str
@@ -387,10 +434,10 @@ class Reference:
     #: True when the entry could not be read in full (already reported); checks of
     #: its fields are skipped so that one syntax error does not cascade.
     broken: bool = False
-    #: Text derived from the fields (author names, labels, the formatted entry),
-    #: computed on first use: checking needs none of it, and a page cites the same
-    #: entry many times. Never pickled, so the parse cache cannot hold stale text.
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Text derived from the fields (decoded text, author names, labels, the formatted
+    #: entry), computed on first use: checking needs none of it, and a page cites the
+    #: same entry many times. Never cached, so the parse cache cannot hold stale text.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={"transient": True})
 
     def __getstate__(self) -> list[Any]:
         return [{} if f.name == "derived" else getattr(self, f.name) for f in dataclasses.fields(self)]
@@ -400,6 +447,16 @@ class Reference:
             object.__setattr__(self, f.name, value)
 
     def get(self, name: str) -> str:
+        """A field as readers see it: LaTeX decoded to Unicode text (identifiers as written)."""
+        try:
+            return self.derived["text:" + name]  # type: ignore[no-any-return]
+        except KeyError:
+            raw = self.fields.get(name, "")
+            text = self.derived["text:" + name] = raw.strip() if name in VERBATIM else decode(raw)
+            return text
+
+    def latex(self, name: str) -> str:
+        """A field as written in the .bib file, macros resolved and outer delimiters removed."""
         return self.fields.get(name, "")
 
     def memo(self, name: str, make: Callable[[Reference], T]) -> T:
@@ -434,7 +491,7 @@ class Reference:
 
 
 def _names(ref: Reference) -> tuple[list[str], bool]:
-    return ref.memo("names", lambda r: split_authors(r.get("author")))
+    return ref.memo("names", lambda r: split_authors(r.latex("author")))
 
 
 # --------------------------------------------------------------------------- comparison tables
@@ -464,6 +521,7 @@ class Column:
     also: list[str] = fld(
         "Endpoints to show when a record does not report `endpoint` (the column then says it mixes definitions).",
         factory=list,
+        pattern=ENDPOINT_ID,
     )
     timepoint: float | None = fld("Only values at this time point (months).", default=None, exclusive_minimum=0)
     subgroup: str | None = fld("Only values for this subgroup (default: the whole population).", default=None)
@@ -501,6 +559,57 @@ class Table:
     where: Where = where_field()
 
 
+# --------------------------------------------------------------------------- key results
+
+
+@dataclass(slots=True)
+class KeyFigure:
+    """One figure a study page shows first: the first of its endpoints the study reports."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("endpoints", "label", "subgroups", "any_subgroup")
+
+    endpoints: list[str] = fld(
+        "Endpoint ids, in order of preference: the first one the study reports is shown.",
+        examples=[["cr_cri", "cr"]],
+    )
+    label: str | None = fld("What the figure is called on the page (default: the endpoint's name).", default=None)
+    subgroups: list[str] | None = fld(
+        "Only values for these subgroups (default: the whole population, or else any subgroup).",
+        default=None,
+        examples=[["transplanted", "MRD-negative CR, transplanted"]],
+    )
+    any_subgroup: bool = fld(
+        "Without `subgroups`: show a subgroup's value when the whole population has none.", default=True
+    )
+    where: Where = where_field()
+
+
+@dataclass(slots=True)
+class StudyKind:
+    """A kind of study and the figures its page leads with."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("label", "when", "figures")
+
+    label: str = fld("The kind of study, as a reader would name it.", examples=["Treatment trial"])
+    figures: list[KeyFigure] = fld("The figures to show first, in order.")
+    when: list[Condition] = fld("Conditions a record must meet to be of this kind (none: every record).", factory=list)
+    id: str = fld("Set from the mapping key.", default="")
+    where: Where = where_field()
+
+
+@dataclass(slots=True)
+class KeyResults:
+    """content/key-results.yaml: which figures each kind of study page shows first.
+
+    The first kind whose conditions a record meets is the record's kind."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("schema_version", "kinds")
+
+    kinds: dict[str, StudyKind] = fld("Kinds of study, tried in order.")
+    schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
+    where: Where = where_field()
+
+
 # --------------------------------------------------------------------------- flowcharts
 
 NodeKind = Literal["question", "action", "outcome"]
@@ -516,7 +625,7 @@ class FlowNode:
     kind: NodeKind = fld("question (branches), action (one next step) or outcome (an end).")
     text: str = fld("The question, action or recommendation, in a short sentence.")
     cite: list[str] = fld("BibTeX keys of the publications behind this step.", factory=list)
-    records: list[str] = fld("Ids of the study records whose data support this step.", factory=list)
+    records: list[str] = fld("Ids of the study records whose data support this step.", factory=list, pattern=SLUG)
     options: list[str] = fld("Branch labels a question must have (default: Yes and No).", factory=lambda: ["Yes", "No"])
     detail: str | None = fld("More about this step, in Markdown; may cite with [@key].", default=None)
     verdict: Verdict | None = fld("For outcomes: how strongly the sources recommend it.", default=None)
@@ -528,8 +637,8 @@ class FlowNode:
 class FlowEdge:
     """A labelled arrow from one step to the next."""
 
-    from_: str = fld("Id of the step the arrow leaves.", key="from")
-    to: str = fld("Id of the step the arrow reaches.")
+    from_: str = fld("Id of the step the arrow leaves.", key="from", pattern=SLUG)
+    to: str = fld("Id of the step the arrow reaches.", pattern=SLUG)
     label: str | None = fld("Branch label, for arrows leaving a question.", default=None)
     where: Where = where_field()
 
@@ -552,8 +661,8 @@ class Flowchart:
     id: str = fld("Unique id; also the page address.", pattern=SLUG)
     title: str = fld("Heading of the flowchart page.")
     applies_to: str = fld("Who the algorithm is for.")
-    start: str = fld("Id of the first step.")
-    nodes: dict[str, FlowNode] = fld("The steps, by id.")
+    start: str = fld("Id of the first step.", pattern=SLUG)
+    nodes: dict[str, FlowNode] = fld("The steps, by id.", key_pattern=SLUG)
     edges: list[FlowEdge] = fld("The arrows between steps.")
     summary: str | None = fld("What the algorithm does and where it comes from (Markdown).", default=None)
     schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
@@ -579,6 +688,6 @@ class Glossary:
 
     key_order: ClassVar[tuple[str, ...]] = ("schema_version", "entries")
 
-    entries: dict[str, GlossaryEntry] = fld("Abbreviations mapped to their meaning.")
+    entries: dict[str, GlossaryEntry] = fld("Abbreviations mapped to their meaning.", key_pattern=KEY)
     schema_version: int = fld("File format version.", default=SCHEMA_VERSION, minimum=1)
     where: Where = where_field()

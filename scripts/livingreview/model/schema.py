@@ -14,16 +14,19 @@ import typing
 from typing import Any, Literal, Union
 
 from .records import (
+    KEY,
     SCHEMA_VERSION,
     EndpointVocabulary,
     Flowchart,
     Glossary,
+    KeyResults,
     Table,
     Trial,
     dataclass_fields,
     hints,
     yaml_key,
 )
+from .screening import ScreeningLog, Search
 
 SCHEMA_BASE = "https://cart-ball.github.io/living-review/schema/"
 
@@ -81,6 +84,8 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
             if meta.get(name) is not None:
                 target = schema["items"] if schema.get("type") == "array" and name == "pattern" else schema
                 target[keyword] = meta[name]
+        if schema.get("type") == "object" and "additionalProperties" in schema:
+            schema["propertyNames"] = {"pattern": meta.get("key_pattern") or KEY}
         if f.default is not dataclasses.MISSING and f.default is not None and not isinstance(f.default, bool):
             schema["default"] = f.default
         props[key] = schema
@@ -116,6 +121,9 @@ SCHEMAS: dict[str, type] = {
     "table.schema.json": Table,
     "flowchart.schema.json": Flowchart,
     "glossary.schema.json": Glossary,
+    "key-results.schema.json": KeyResults,
+    "search.schema.json": Search,
+    "screening.schema.json": ScreeningLog,
 }
 
 

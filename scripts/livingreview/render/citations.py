@@ -13,7 +13,11 @@ from markupsafe import Markup, escape
 
 from ..model.records import Reference
 from ..text import cite
-from .vancouver import format_html, short_label
+from .escape import markdown_escaped, reference_html
+from .escape import markdown_text as escape_inline
+from .vancouver import short_label
+
+__all__ = ["CitedBy", "Citer", "anchor", "escape_inline", "md_link", "page_url", "relative_url"]
 
 
 def anchor(key: str) -> str:
@@ -76,21 +80,36 @@ class Citer:
         links = []
         for item in items:
             ref = self.references.get(item.key)
+            # Pandoc's prefix ("see", "compare") reads before its number, as CSL styles print it
+            before = f"{escape(item.prefix)} " if item.prefix else ""
             if ref is None:
-                links.append(f'<span class="lr-cite-missing">?{escape(item.key)}</span>')
+                links.append(f'{before}<span class="lr-cite-missing">?{escape(item.key)}</span>')
                 continue
             n = self.number(item.key)
             hover = short_label(ref) + (f", {item.locator}" if item.locator else "")
-            links.append(f'<a href="#cite-{n}" title="{escape(hover)}" data-lr-key="{escape(item.key)}">{n}</a>')
-        return Markup(f'<sup class="lr-cite">[{", ".join(links)}]</sup>')
+            links.append(
+                f'{before}<a href="#cite-{n}" title="{escape(hover)}" data-lr-key="{escape(item.key)}">{n}</a>'
+            )
+        separator = "; " if any(item.prefix for item in items) else ", "
+        return Markup(f'<sup class="lr-cite">[{separator.join(links)}]</sup>')
 
     def key(self, key: str, locator: str = "") -> Markup:
         return self.cite([cite.CiteItem(key, locator)])
 
     def text(self, markdown: str) -> Markup:
-        """Markdown from the data: HTML made inert, citations numbered."""
-        safe = html.escape(markdown, quote=False)
-        return Markup(cite.replace(safe, lambda c: str(self.cite(c.items))))
+        """Markdown from the data: HTML made inert and sanitized, citations numbered.
+
+        Citations are found in the text as written (so that one in an HTML comment or
+        code stays text, as the checker saw it) and the text around them is escaped once;
+        each citation waits behind a placeholder while nh3 looks at the rest."""
+        numbered: list[str] = []
+
+        def hold(c: cite.Citation) -> str:
+            numbered.append(str(self.cite(c.items)))
+            return f"{_HOLD[0]}{len(numbered) - 1}{_HOLD[1]}"
+
+        safe = markdown_escaped(cite.replace(markdown, hold, _inert))
+        return Markup(_HELD.sub(lambda m: numbered[int(m.group(1))], safe))
 
     def inline(self, markdown: str) -> Markup:
         """Like :meth:`text` but on one line, for table cells."""
@@ -104,22 +123,25 @@ class Citer:
             back = md_link(self.page, bibliography_page, anchor(key))
             # Markdown links inside the HTML (md_in_html), so every engine resolves them the same way
             items.append(
-                f'<li id="cite-{n}" value="{n}" markdown="span">{format_html(self.references[key])} '
+                f'<li id="cite-{n}" value="{n}" markdown="span">{reference_html(self.references[key])} '
                 f'[&#8599;]({escape(back)} "In the bibliography")</li>'
             )
         return Markup('<ol class="lr-references" markdown="1">\n' + "\n".join(items) + "\n</ol>")
 
 
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+class Prose(Markup):
+    """Markdown an editor wrote as a page (a narrative page, the editors' guide): its
+    headings, lists and rules are the page's own structure. Every other value a template
+    puts on a page is text inside the template's structure and must never add to it
+    (tests/test_outline.py holds this for every page)."""
+
+    __slots__ = ()
 
 
-def escape_inline(text: str) -> Markup:
-    """Plain text for a Markdown table cell or line: HTML escaped, Markdown neutral."""
-    text = " ".join(str(text).split())
-    return Markup(
-        re.sub(
-            r"[&<>\"'\\`*_\[\]|#]",
-            lambda m: _ENTITIES.get(m.group(0), f"&#{ord(m.group(0))};"),
-            text,
-        )
-    )
+def _inert(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+#: Private-use characters around a citation's number: Markdown and nh3 leave them alone.
+_HOLD = ("\ue000", "\ue001")
+_HELD = re.compile(f"{_HOLD[0]}(\\d+){_HOLD[1]}")

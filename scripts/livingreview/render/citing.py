@@ -7,24 +7,25 @@ from typing import Any
 
 from ..model.records import Trial
 from .citations import page_url
+from .escape import plain_text
 
 
 def cite_this_page(cff: dict[str, Any], trial: Trial, site_url: str) -> dict[str, Any]:
     """How to cite a study page of the review: plain text, BibTeX and meta tags."""
-    title = str(cff.get("title", "Living review"))
-    version = str(cff.get("version", ""))
+    # One line each: the BibTeX is shown in a code block, which a line of backticks would end.
+    title = plain_text(cff.get("title", "Living review"))
+    version = plain_text(cff.get("version", ""))
     url = site_url.rstrip("/") + "/" + page_url(f"studies/{trial.id}.md")
-    authors = authors_of(cff)
+    authors = plain_text(authors_of(cff))
+    name, subtitle = plain_text(trial.name), plain_text(trial.title)
     updated = max([trial.verified, *(c.date for c in trial.history)])
-    text = (
-        f"{authors}. {trial.name}. In: {title}. Version {version}. Updated {updated.isoformat()}. Available from: {url}"
-    )
+    text = f"{authors}. {name}. In: {title}. Version {version}. Updated {updated.isoformat()}. Available from: {url}"
     key = re.sub(r"[^a-z0-9]", "", trial.id.lower())
     bibtex = "\n".join(
         [
             f"@online{{livingreview-{key},",
             f"  author  = {{{{{authors}}}}},",
-            f"  title   = {{{{{trial.name}}}: {trial.title}}},",
+            f"  title   = {{{{{name}}}: {subtitle}}},",
             f"  booktitle = {{{title}}},",
             f"  version = {{{version}}},",
             f"  date    = {{{updated.isoformat()}}},",
@@ -33,7 +34,7 @@ def cite_this_page(cff: dict[str, Any], trial: Trial, site_url: str) -> dict[str
         ]
     )
     meta = {
-        "citation_title": f"{trial.name}: {trial.title}",
+        "citation_title": f"{name}: {subtitle}",
         "citation_author": authors,
         "citation_publication_date": updated.strftime("%Y/%m/%d"),
         "citation_online_date": updated.strftime("%Y/%m/%d"),

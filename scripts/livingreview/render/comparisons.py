@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from ..text.cite import CiteItem
 from . import forest, pooled
 from .citations import Citer, escape_inline, md_link, relative_url
 from .display import POPULATION, n_of_n, value_text
+from .escape import script_json
 from .flowchart import svg
 from .table_view import Cell, Row, TableView, to_csv
 from .vancouver import short_label
@@ -257,7 +257,7 @@ def render_flowchart(renderer: Renderer, flow: Flowchart) -> str:
         summary=citer.text(flow.summary) if flow.summary else Markup(""),
         svg=svg(flow),
         steps=steps,
-        data=Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")),
+        data=script_json(data),
         reference_list=citer.reference_list(),
     )
 

@@ -8,8 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from ..model.records import (
     Change,
@@ -24,9 +22,10 @@ from ..model.records import (
     hints,
     yaml_key,
 )
-from .citations import page_url
+from .citations import Prose, page_url
 from .citing import authors_of
 from .display import AGE_GROUP, CELL_SOURCE, NOT_STATED
+from .escape import plain_text, xml_attribute, xml_text
 from .views import Listed, Update, updates_of
 
 if TYPE_CHECKING:
@@ -38,7 +37,8 @@ if TYPE_CHECKING:
 
 def abbreviations(renderer: Renderer) -> str:
     """Markdown abbreviation definitions; the engine turns each use into a tooltip."""
-    lines = [f"*[{abbr}]: {entry.term}" for abbr, entry in sorted(renderer.review.glossary.items())]
+    # One line each: a term with a line break would end its definition and start Markdown.
+    lines = [f"*[{abbr}]: {plain_text(entry.term)}" for abbr, entry in sorted(renderer.review.glossary.items())]
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 
@@ -70,38 +70,70 @@ def whats_new_page(renderer: Renderer) -> str:
 
 
 def atom_feed(renderer: Renderer, site_url: str) -> str:
-    """An Atom feed (RFC 4287) of the records' histories, newest first."""
+    """An Atom feed (RFC 4287) of the records' histories and of the searches, newest first."""
     items = updates(renderer)
-    deps = (items, renderer.context, site_url, renderer.as_of)
-    return renderer.memo.get("feed", deps, partial(_feed, renderer, site_url, items))
+    searches = search_updates(renderer)
+    deps = (items, searches, renderer.context, site_url, renderer.as_of)
+    return renderer.memo.get("feed", deps, partial(_feed, renderer, site_url, items, searches))
 
 
-def _feed(renderer: Renderer, site_url: str, items: tuple[Update, ...]) -> str:
+def search_updates(renderer: Renderer) -> tuple[tuple[dt.date, str, str], ...]:
+    """Each search as (date, id, summary), newest first: a reader of the feed sees the review kept current."""
+    review = renderer.review
+    found = {log.search: len(log.entries) for log in review.screening.values()}
+    out = [
+        (
+            s.date,
+            s.id,
+            f"{s.database} searched on {s.date.isoformat()}: {s.hits} records, "
+            f"{len(s.duplicates)} duplicates removed, {found.get(s.id, 0)} to screen.",
+        )
+        for s in review.searches.values()
+    ]
+    return tuple(sorted(out, key=lambda x: (-x[0].toordinal(), x[1])))
+
+
+def _feed(
+    renderer: Renderer,
+    site_url: str,
+    items: tuple[Update, ...],
+    searches: tuple[tuple[dt.date, str, str], ...] = (),
+) -> str:
     base = site_url.rstrip("/") + "/"
     items = items[:200]
-    updated = max((u.date for u in items), default=renderer.as_of)
+    updated = max([*(u.date for u in items), *(d for d, _, _ in searches[:1])], default=renderer.as_of)
     host = re.sub(r"^https?://", "", base).split("/")[0] or "localhost"
     title = renderer.review.citation.get("title", "Living review")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{xml_escape(str(title))}: what's new</title>",
-        f"  <id>{xml_escape(base)}feed.xml</id>",
-        f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>',
-        f'  <link rel="alternate" type="text/html" href={quoteattr(base + "whats-new/")}/>',
+        f"  <title>{xml_text(str(title))}: what's new</title>",
+        f"  <id>{xml_text(base)}feed.xml</id>",
+        f'  <link rel="self" type="application/atom+xml" href={xml_attribute(base + "feed.xml")}/>',
+        f'  <link rel="alternate" type="text/html" href={xml_attribute(base + "whats-new/")}/>',
         f"  <updated>{_stamp(updated)}</updated>",
-        f"  <author><name>{xml_escape(authors_of(renderer.review.citation))}</name></author>",
+        f"  <author><name>{xml_text(authors_of(renderer.review.citation))}</name></author>",
     ]
+    for date, sid, summary in searches[:20]:
+        lines += [
+            "  <entry>",
+            f"    <title>{xml_text(_first_sentence(summary))}</title>",
+            f"    <id>{xml_text(f'tag:{host},{date.year}:search/{sid}')}</id>",
+            f'    <link rel="alternate" type="text/html" href={xml_attribute(base + page_url("searches.md"))}/>',
+            f"    <updated>{_stamp(date)}</updated>",
+            f'    <summary type="text">{xml_text(summary)}</summary>',
+            "  </entry>",
+        ]
     for u in items:
         url = base + page_url(f"studies/{u.study.id}.md")
         entry_id = f"tag:{host},{u.date.year}:{u.study.id}/{u.date.isoformat()}/{u.index}"
         lines += [
             "  <entry>",
-            f"    <title>{xml_escape(u.study.name)}: {xml_escape(_first_sentence(u.summary))}</title>",
-            f"    <id>{xml_escape(entry_id)}</id>",
-            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+            f"    <title>{xml_text(u.study.name)}: {xml_text(_first_sentence(u.summary))}</title>",
+            f"    <id>{xml_text(entry_id)}</id>",
+            f'    <link rel="alternate" type="text/html" href={xml_attribute(url)}/>',
             f"    <updated>{_stamp(u.date)}</updated>",
-            f'    <summary type="text">{xml_escape(u.summary)}</summary>',
+            f'    <summary type="text">{xml_text(u.summary)}</summary>',
             "  </entry>",
         ]
     lines.append("</feed>")
@@ -226,4 +258,6 @@ def guide_page(renderer: Renderer) -> str | None:
         body,
     )
     body = re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) - 1) + " ", body, flags=re.M)
-    return renderer.template("guide.md.jinja", body=body, fields=field_reference())
+    # The guide is Markdown the project wrote, handed to the page as Markdown (as narrative
+    # pages are): escaping it here would show entity text inside its code spans.
+    return renderer.template("guide.md.jinja", body=Prose(body), fields=field_reference())

@@ -9,6 +9,7 @@ view models built here carry every computed fact (what disagrees, how a value re
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
@@ -19,14 +20,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..check.compare import Disagreement, differing, disagreements
+from ..check.compare import Disagreement, disagreements
 from ..model.codes import CODES
 from ..model.diagnostics import Diagnostic
 from ..model.memo import Memo
 from ..model.records import Endpoint, Reference, Result, Table, Trial
 from ..model.review import Review, as_of
 from ..text import cite
-from .citations import CitedBy, Citer, anchor, escape_inline, md_link, relative_url
+from ..text.markup import sanitize, split_page
+from .citations import CitedBy, Citer, Prose, anchor, escape_inline, md_link, relative_url
 from .citing import cite_this_page
 from .display import (
     AGE_GROUP,
@@ -41,9 +43,11 @@ from .display import (
     timepoint_text,
     value_text,
 )
+from .escape import front_matter_value, plain_text, reference_html
+from .key_results import kind_of, pick
 from .table_view import TableView
 from .table_view import build as build_table
-from .vancouver import format_html, short_label
+from .vancouver import short_label
 from .views import StudyLine
 
 GROUP_TITLES = {
@@ -69,9 +73,22 @@ class Row:
     timepoint: str
     #: The analysis population, subgroup, qualifiers and cut-off, as one line.
     analysis: str
-    source: Markup
-    review: Markup
-    note: Markup
+    #: One compact citation with the full provenance behind it (see :meth:`Renderer.provenance`).
+    provenance: Markup
+    differs: bool
+
+
+@dataclass
+class KeyRow:
+    """One figure at the top of a study page."""
+
+    label: str
+    endpoint: Endpoint
+    anchor: str
+    value: str
+    #: n/N, time point, subgroup and scale, as one short line.
+    detail: str
+    provenance: Markup
     differs: bool
 
 
@@ -107,6 +124,7 @@ class Renderer:
                 json.dumps(review.citation, sort_keys=True, default=str),
                 self.memo.values_of("references", review.references),
                 self.memo.values_of("endpoints", review.endpoints),
+                self.memo.values_of("kinds", review.kinds),
             ),
         )
         self.cited_by = CitedBy()
@@ -129,20 +147,33 @@ class Renderer:
         return self.memo.get(f"page:{path}", (view, self.context), partial(self.template, template, **context))
 
     def names(self, trial: Trial) -> list[str]:
-        """Every name a reader might search for, without repeats."""
-        names: list[str] = []
-        for name in [trial.name, *trial.aliases, *trial.registry]:
-            names.append(name)
+        """The study's other names, for the line under its title: every name a reader might
+        search for, without the page's own name and without names that only add a word such
+        as "study" to one already given ("FELIX study" beside FELIX)."""
+        names = [*trial.aliases, *trial.registry]
         if trial.product:
             p = trial.product
             names += [p.name, *([p.brand] if p.brand else []), *p.codes, *p.aliases]
-        seen: set[str] = set()
-        return [n for n in names if not (n.lower() in seen or seen.add(n.lower()))]  # type: ignore[func-returns-value]
+        seen = {_name_core(trial.name)}
+        out = []
+        for name in names:
+            core = _name_core(name)
+            if core not in seen:
+                seen.add(core)
+                out.append(name)
+        return out
 
     # ------------------------------------------------------------------ study pages
 
-    def rows(self, trial: Trial, citer: Citer) -> list[Section]:
-        differs = differing(trial)
+    def others(self, trial: Trial) -> dict[int, list[Result]]:
+        """For each value another report gives differently, the reports that differ."""
+        out: dict[int, list[Result]] = {}
+        for d in self.disagreements(trial):
+            for r in d.results:
+                out.setdefault(id(r), []).extend(o for o in d.results if o is not r)
+        return out
+
+    def rows(self, trial: Trial, citer: Citer, others: dict[int, list[Result]]) -> list[Section]:
         sections: dict[str, Section] = {g: Section(t) for g, t in GROUP_TITLES.items()}
         ordered = sorted(
             trial.results,
@@ -157,22 +188,10 @@ class Renderer:
             endpoint = self.review.endpoints.get(r.endpoint)
             if endpoint is None:
                 continue
-            sections[endpoint.group].rows.append(self.row(r, endpoint, citer, id(r) in differs))
+            sections[endpoint.group].rows.append(self.row(r, endpoint, citer, others.get(id(r), [])))
         return [s for s in sections.values() if s.rows]
 
-    def row(self, r: Result, endpoint: Endpoint, citer: Citer, differs: bool) -> Row:
-        src = r.source
-        review = Markup("")
-        if src.review and src.review in self.review.references:
-            label = short_label(self.review.references[src.review])
-            review = Markup(f"{escape(label)} {citer.key(src.review)}, {escape_inline(src.locator)}")
-        elif src.locator:
-            review = escape_inline(src.locator)
-        note_parts = []
-        if r.note:
-            note_parts.append(citer.inline(r.note))
-        if src.slip:
-            note_parts.append(Markup("<em>Citation note:</em> ") + citer.inline(src.slip))
+    def row(self, r: Result, endpoint: Endpoint, citer: Citer, others: list[Result]) -> Row:
         details = [POPULATION.get(r.population or "", ""), r.subgroup or "", *qualifiers(r), r.cutoff or ""]
         return Row(
             endpoint=endpoint,
@@ -181,11 +200,78 @@ class Renderer:
             n_of_n=n_of_n(r),
             timepoint=timepoint_text(r),
             analysis="; ".join(d for d in details if d),
-            source=citer.key(src.ref),
-            review=review,
-            note=Markup(" ").join(note_parts),
-            differs=differs,
+            provenance=self.provenance(r, endpoint, citer, others),
+            differs=bool(others),
         )
+
+    def provenance(self, r: Result, endpoint: Endpoint, citer: Citer, others: list[Result]) -> Markup:
+        """The primary reference as one compact citation, and behind it the full provenance
+        (primary reference, the review it was read in and where, the notes, the reports that
+        differ), shown on hover, focus and tap and in print (templates/assets)."""
+        src = r.source
+        lines = []
+        primary = self.review.references.get(src.ref)
+        if primary is not None:
+            lines.append(Markup("<strong>From</strong> ") + escape(short_label(primary)) + citer.key(src.ref))
+        if src.review and src.review in self.review.references:
+            label = short_label(self.review.references[src.review])
+            read = escape(label) + citer.key(src.review) + (Markup(", ") + escape_inline(src.locator))
+            lines.append(Markup("<strong>Read in</strong> ") + read)
+        elif src.locator:
+            lines.append(Markup("<strong>Where</strong> ") + escape_inline(src.locator))
+        if r.note:
+            lines.append(Markup("<strong>Note</strong> ") + citer.inline(r.note))
+        if src.slip:
+            lines.append(Markup("<strong>Citation note</strong> ") + citer.inline(src.slip))
+        for other in others:
+            ref = self.review.references.get(other.source.ref)
+            via = self.review.references.get(other.source.review or "")
+            said = [value_text(other, endpoint), n_of_n(other)]
+            whose = [short_label(ref) if ref else other.source.ref, f"read in {short_label(via)}" if via else ""]
+            text = f"{', '.join(x for x in said if x)} ({', '.join(x for x in whose if x)})"
+            lines.append(Markup("<strong>Also reported</strong> ") + escape_inline(text))
+        detail = Markup("").join(Markup('<span class="lr-prov-line">') + line + Markup("</span>") for line in lines)
+        mark = "i" + ("*" if r.note or src.slip else "")
+        # the name a screen reader gives the button starts with what it shows (WCAG 2.5.3)
+        label = ": where this value comes from" + (", with a note" if r.note or src.slip else "")
+        return Markup(
+            f'<span class="lr-prov">{citer.key(src.ref)}<button type="button" class="lr-prov-more" '
+            f'aria-expanded="false">{mark}<span class="lr-sr">{label}</span></button>'
+            f'<span class="lr-prov-detail" role="note">{detail}</span></span>'
+        )
+
+    def key_rows(self, trial: Trial, citer: Citer, others: dict[int, list[Result]]) -> tuple[str, list[KeyRow]]:
+        """The kind of study and the figures its page leads with, by the rule in
+        content/key-results.yaml."""
+        kind = kind_of(trial, self.review.kinds)
+        if kind is None:
+            return "", []
+        out = []
+        for figure in kind.figures:
+            r = pick(trial, figure)
+            endpoint = self.review.endpoints.get(r.endpoint) if r else None
+            if r is None or endpoint is None:
+                continue
+            named = figure.label and len(figure.endpoints) > 1
+            bits = [
+                endpoint.label if named else "",
+                n_of_n(r),
+                f"at {timepoint_text(r)}" if timepoint_text(r) else "",
+                r.subgroup or "",
+                *(q for q in qualifiers(r) if q.startswith("graded")),
+            ]
+            out.append(
+                KeyRow(
+                    label=figure.label or endpoint.label,
+                    endpoint=endpoint,
+                    anchor=endpoint.id,
+                    value=value_text(r, endpoint),
+                    detail=", ".join(b for b in bits if b),
+                    provenance=self.provenance(r, endpoint, citer, others.get(id(r), [])),
+                    differs=id(r) in others,
+                )
+            )
+        return kind.label, out
 
     def differences(self, trial: Trial) -> list[dict[str, Any]]:
         out = []
@@ -236,6 +322,8 @@ class Renderer:
     def _study(self, trial: Trial) -> tuple[str, tuple[str, ...]]:
         page = study_page(trial.id)
         citer = self.citer(page, trial.name)
+        others = self.others(trial)
+        kind, key_rows = self.key_rows(trial, citer, others)  # first on the page: cited first
         summary = citer.text(trial.summary) if trial.summary else Markup("")
         references = Markup(
             ", ".join(
@@ -244,7 +332,7 @@ class Renderer:
                 if k in self.review.references
             )
         )
-        sections = self.rows(trial, citer)
+        sections = self.rows(trial, citer, others)
         text = {
             "design_notes": citer.text(trial.design.notes) if trial.design.notes else "",
             "population": citer.text(trial.population.description) if trial.population.description else "",
@@ -259,6 +347,8 @@ class Renderer:
             page=page,
             names=self.names(trial),
             summary=summary,
+            kind=kind,
+            key_rows=key_rows,
             references=references,
             sections=sections,
             differences=self.differences(trial),
@@ -302,6 +392,7 @@ class Renderer:
             by_type=sorted(Counter(STUDY_TYPE[t.design.type] for t in trials).items()),
             as_of=self.as_of,
             review_version=self.review.citation.get("version", ""),
+            last_search=max((s.date for s in self.review.searches.values()), default=None),
         )
 
     def _tally(self, trial: Trial) -> _Tally:
@@ -320,17 +411,26 @@ class Renderer:
 
     def narrative(self, path: str, text: str) -> str:
         body, cited = self.memo.get("narrative", (text, path, self.context), partial(self._narrative, path, text))
-        title = _first_heading(text) or path
+        title = narrative_title(path, text)
         for key in cited:
             self.cited_by.add(key, path, title)
         return body
 
     def _narrative(self, path: str, text: str) -> tuple[str, tuple[str, ...]]:
-        title = _first_heading(text) or path
+        """A page from content/pages: its front matter reduced to a plain title and
+        description, its Markdown sanitized (:func:`livingreview.text.markup.sanitize`;
+        ``livingreview check`` reports what went), then its citations numbered."""
+        page = split_page(text)
+        title = narrative_title(path, text)
         citer = self.citer(path, title)
-        body = Markup(citations_in_markdown(text, citer))
+        markdown = sanitize(page.body)[0]
+        if not _first_heading(markdown):  # else the theme prints the title itself, unescaped
+            markdown = f"# {escape_inline(title)}\n\n{markdown}"
+        body = Prose(citations_in_markdown(markdown, citer))
         refs = citer.reference_list()
-        return self.template("narrative.md.jinja", body=body, reference_list=refs), tuple(citer.numbers)
+        meta = {k: plain_text(v) for k, v in page.meta.items()}
+        rendered = self.template("narrative.md.jinja", meta=meta, body=body, reference_list=refs)
+        return rendered, tuple(citer.numbers)
 
     def editors(self) -> str:
         open_items = [d for d in self.diagnostics if d.severity in ("warn", "info")]
@@ -370,7 +470,7 @@ class Renderer:
                 "bibliography-entry.md.jinja",
                 anchor=anchor(ref.key),
                 key=ref.key,
-                html=format_html(ref),
+                html=reference_html(ref),
                 cited_on=[(title, md_link("bibliography.md", p)) for p, title in pages],
             ).strip()
         )
@@ -400,6 +500,22 @@ def _slips(trial: Trial) -> tuple[tuple[str, str, str, str], ...]:
 def citations_in_markdown(text: str, citer: Citer) -> str:
     """Number the citations of a narrative page; its own Markdown and HTML stay as written."""
     return cite.replace(text, lambda c: str(citer.cite(c.items)))
+
+
+def narrative_title(path: str, text: str) -> str:
+    """What a narrative page is called where other pages list it: its front matter's
+    title, else its first heading, else its path."""
+    page = split_page(text)
+    return page.meta.get("title") or _first_heading(page.body) or path
+
+
+#: Words that make no name of their own: "FELIX study" is FELIX.
+_GENERIC_WORDS = frozenset({"study", "trial", "the"})
+
+
+def _name_core(name: str) -> tuple[str, ...]:
+    """A name's words, lower-cased, without generic words: what makes two names one."""
+    return tuple(w for w in re.findall(r"[^\W_]+(?:[-.][^\W_]+)*", name.lower()) if w not in _GENERIC_WORDS)
 
 
 def _first_heading(text: str) -> str:
@@ -434,5 +550,7 @@ def _environment(templates: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["cell"] = escape_inline
+    env.filters["plain"] = plain_text
+    env.filters["meta"] = front_matter_value
     env.globals.update(version=__version__, link=relative_url)
     return env

@@ -18,6 +18,7 @@ from .comparisons import flowcharts_index, plots_page, render_flowchart, render_
 from .export import CSV_COLUMNS, data_files
 from .forest import synth_svg
 from .pooled import analyses, synthesis_csv, synthesis_json
+from .prisma import searches_context
 from .reader import abbreviations, atom_feed, browse_pages, glossary_page, guide_page, whats_new_page
 from .renderer import Renderer, study_page
 
@@ -67,6 +68,7 @@ def render_tree(r: Renderer) -> dict[str, str | bytes]:
     guide = guide_page(r)
     if guide is not None:
         out["guide.md"] = guide
+    out["searches.md"] = r.page("searches.md", "searches.md.jinja", **searches_context(r.review))
     out["whats-new.md"] = whats_new_page(r)
     out["feed.xml"] = atom_feed(r, r.site_url)
     out.update(browse_pages(r))
