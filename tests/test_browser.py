@@ -247,6 +247,53 @@ def test_a_plot_renders(tab: Offline, base_url: str) -> None:
     assert plot.bounding_box()["width"] > 300  # type: ignore[index]
 
 
+def test_every_study_with_a_denominator_is_plotted(tab: Offline, base_url: str) -> None:
+    """The acceptance bars of the synthesis, read off the page a reader sees."""
+    page = tab.page
+    page.goto(base_url + "plots/")
+
+    def studies(split: str) -> set[str]:
+        rows = page.locator(f"[data-lr-split='{split}'] svg .lr-forest-row > title")
+        return {t.split(":")[0].split(" (")[0] for t in rows.all_text_contents()}
+
+    assert len(studies("cr-all") | studies("cr-cri-all")) >= 39
+    assert len(studies("mrd-neg-cr-all")) >= 25
+    assert len(studies("crs-3-all")) >= 20 and len(studies("icans-3-all")) >= 20
+    assert page.locator("[data-lr-split='cr-all'] .lr-forest-diamond").count() == 1
+
+
+def test_switching_the_subgroup_variable_changes_the_plot(tab: Offline, base_url: str) -> None:
+    page = tab.page
+    page.goto(base_url + "plots/")
+    box = page.locator("[data-lr-synth]").first
+    select = box.locator("select[data-lr-subgroup-select]")
+    assert select.is_visible()
+    shown = box.locator(".lr-synth-split:visible")
+    assert shown.count() == 1
+    assert shown.locator("svg title").first.text_content() == "Complete remission (CR)"
+    diamonds = shown.locator(".lr-forest-diamond").count()
+    select.select_option(label="target antigen")
+    shown = box.locator(".lr-synth-split:visible")
+    assert shown.count() == 1
+    assert shown.locator("svg title").first.text_content() == "Complete remission (CR), by target antigen"
+    assert shown.locator(".lr-forest-group").count() >= 3  # CD19, CD22, CD19 and CD22
+    assert shown.locator(".lr-forest-diamond").count() > diamonds
+    assert "Test for subgroup differences" in (shown.text_content() or "")
+    assert not tab.errors
+
+
+def test_without_javascript_every_split_is_a_static_plot(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "plots/")
+        box = page.locator("[data-lr-synth]").first
+        assert box.locator("select").count() == 0
+        assert box.locator(".lr-synth-split:visible svg").count() >= 7
+    finally:
+        context.close()
+
+
 def test_a_flowchart_renders_and_stepping_reaches_a_recommendation(tab: Offline, any_url: str) -> None:
     page = tab.page
     page.goto(any_url + "flowcharts/westhafen-consolidation/")
@@ -289,7 +336,16 @@ def test_the_prisma_diagram_renders_with_the_screening_logs_counts(tab: Offline,
 
 
 @pytest.mark.parametrize(
-    "path", ["", "studies/eliana/", "tables/pivotal/", "flowcharts/westhafen-consolidation/", "glossary/", "searches/"]
+    "path",
+    [
+        "",
+        "studies/eliana/",
+        "tables/pivotal/",
+        "flowcharts/westhafen-consolidation/",
+        "glossary/",
+        "searches/",
+        "plots/",
+    ],
 )
 def test_no_serious_accessibility_violation(tab: Offline, base_url: str, path: str) -> None:
     assert _serious_violations(tab.page, base_url + path) == []

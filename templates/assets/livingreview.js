@@ -1,4 +1,5 @@
-/* The review's own behaviour: sortable tables and the flowchart step-through.
+/* The review's own behaviour: sortable tables, the flowchart step-through and the
+   subgroup menu of the pooled forest plots.
    Material's instant navigation swaps pages without a reload, so everything runs
    from document$ when Material provides it, else on DOMContentLoaded. Nothing here
    fetches anything. */
@@ -85,6 +86,32 @@
     render();
   }
 
+  /* Pooled forest plots: without JavaScript every subgroup split is shown, one after
+     another; with it, a menu picks the split and the others are hidden. */
+  function subgroupPicker(box) {
+    if (box.dataset.lrReady) return;
+    box.dataset.lrReady = "1";
+    var splits = Array.prototype.slice.call(box.querySelectorAll("[data-lr-split]"));
+    if (splits.length < 2) return;
+    var id = "lr-pick-" + splits[0].getAttribute("data-lr-split");
+    var bar = el("p", { "class": "lr-synth-picker" });
+    bar.appendChild(el("label", { "for": id }, "Split the studies by "));
+    var select = el("select", { id: id, "data-lr-subgroup-select": "" });
+    splits.forEach(function (s) {
+      select.appendChild(el("option", { value: s.getAttribute("data-lr-split") }, s.getAttribute("data-lr-label")));
+    });
+    function show() {
+      splits.forEach(function (s) {
+        if (s.getAttribute("data-lr-split") === select.value) s.removeAttribute("hidden");
+        else s.setAttribute("hidden", "");
+      });
+    }
+    select.addEventListener("change", show);
+    bar.appendChild(select);
+    box.insertBefore(bar, box.firstChild);
+    show();
+  }
+
   /* Material's search dialog has no accessible name; screen readers need one. */
   function nameSearchDialog() {
     var dialog = document.querySelector(".md-search[role='dialog']");
@@ -146,6 +173,7 @@
     nameSearchDialog();
     sortTables();
     document.querySelectorAll("[data-lr-flow]").forEach(stepper);
+    document.querySelectorAll("[data-lr-synth]").forEach(subgroupPicker);
   }
 
   if (typeof window.document$ !== "undefined") {

@@ -6,6 +6,7 @@ import difflib
 import re
 from collections import defaultdict
 
+from ..model.denominators import RATE_ENDPOINTS, denominator, in_plots
 from ..model.diagnostics import Diagnostics
 from ..model.records import Result, Trial
 from ..model.review import Review
@@ -25,6 +26,7 @@ def check_trial(review: Review, trial: Trial, diags: Diagnostics) -> set[str]:
     _check_registry(trial, diags)
     _check_numbers(review, trial, diags)
     _check_disagreements(trial, diags)
+    _check_denominators(trial, diags)
     return cited
 
 
@@ -66,16 +68,66 @@ def _check_registry(trial: Trial, diags: Diagnostics) -> None:
 
 
 def check_related(review: Review, trial: Trial, diags: Diagnostics) -> None:
-    for i, other in enumerate(trial.related):
-        if other not in review.trials and other not in review.unreadable:
-            hint = difflib.get_close_matches(other, list(review.trials), n=1)
+    for name in ("related", "supersedes"):
+        for i, other in enumerate(getattr(trial, name)):
+            if other not in review.trials and other not in review.unreadable:
+                hint = difflib.get_close_matches(other, list(review.trials), n=1)
+                what = "related" if name == "related" else "superseded"
+                diags.add(
+                    "LR504",
+                    trial.where.item(name, i),
+                    f"{what} record '{other}' does not exist",
+                    f"did you mean '{hint[0]}'?" if hint else "",
+                    subject=trial.id,
+                )
+    _check_supersedes_circle(review, trial, diags)
+    if trial.short_name is not None and len(trial.short_name) > SHORT_NAME_MAX:
+        diags.add(
+            "LR902",
+            trial.where.value("short_name"),
+            f"short_name '{trial.short_name}' has {len(trial.short_name)} characters",
+            f"shorten it to {SHORT_NAME_MAX} characters at most",
+            subject=trial.id,
+        )
+
+
+SHORT_NAME_MAX = 24
+
+
+def _check_supersedes_circle(review: Review, trial: Trial, diags: Diagnostics) -> None:
+    seen: set[str] = set()
+    todo = list(trial.supersedes)
+    while todo:
+        other = todo.pop()
+        if other == trial.id:
             diags.add(
-                "LR504",
-                trial.where.item("related", i),
-                f"related record '{other}' does not exist",
-                f"did you mean '{hint[0]}'?" if hint else "",
+                "LR901",
+                trial.where.value("supersedes"),
+                f"{trial.id} supersedes itself through 'supersedes:'",
+                "name only the records this one reports again, never one that names it",
                 subject=trial.id,
             )
+            return
+        if other in seen or other not in review.trials:
+            continue
+        seen.add(other)
+        todo.extend(review.trials[other].supersedes)
+
+
+def _check_denominators(trial: Trial, diags: Diagnostics) -> None:
+    """LR900 for each plotted endpoint the record reports only without a usable N."""
+    for endpoint in RATE_ENDPOINTS:
+        rates = [r for r in trial.results if r.endpoint == endpoint and in_plots(r)]
+        if not rates or any(denominator(trial, r) is not None for r in rates):
+            continue
+        r = rates[0]
+        diags.add(
+            "LR900",
+            r.where.value("endpoint"),
+            f"{endpoint} of {trial.id} has no usable denominator, so the study is left out of its forest plot",
+            "add N (and n) from the source, or the report's sample size (n_infused, n_evaluable or n_enrolled)",
+            subject=trial.id,
+        )
 
 
 # --------------------------------------------------------------------------- numbers

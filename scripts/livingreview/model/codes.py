@@ -301,6 +301,27 @@ CODES: dict[str, Code] = {
         "error",
         "Every flowchart step names the publication behind it with `cite: [key]`.",
     ),
+    # Synthesis: denominators, overlapping reports, forest-plot labels
+    "LR900": Code(
+        "rate without a usable denominator",
+        "ignore",
+        'Off unless the review turns it on (this review does, as `LR900 = "info"` in pyproject.toml): '
+        "a review that pools rates needs it, one that does not would only hear noise. The rate gives "
+        "no N, and the report it comes from gives no sample size by the rule in the editors' guide (same "
+        "publication, same cut-off; infused, then evaluable, then enrolled), so "
+        "it is left out of forest plots and pooled estimates. Add `N:` (and `n:`) if the source has them.",
+    ),
+    "LR901": Code(
+        "records supersede each other in a circle",
+        "error",
+        "`supersedes:` says which report of a cohort is used in plots and pooled estimates; following "
+        "it must not lead back to the record itself. Keep the direction from the later or larger report.",
+    ),
+    "LR902": Code(
+        "short name too long",
+        "warn",
+        "`short_name` labels the study's row in forest plots and must fit: 24 characters at most.",
+    ),
     # Safety of the tool itself
     "LR700": Code(
         "cache file in the working tree",

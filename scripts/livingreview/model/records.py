@@ -321,6 +321,7 @@ class Trial:
         "schema_version",
         "id",
         "name",
+        "short_name",
         "title",
         "status",
         "registry",
@@ -333,6 +334,7 @@ class Trial:
         "summary",
         "tags",
         "related",
+        "supersedes",
         "verified",
         "history",
         "results",
@@ -357,6 +359,18 @@ class Trial:
         factory=list,
     )
     related: list[str] = fld("Ids of related records (updates, pooled analyses).", factory=list, pattern=SLUG)
+    supersedes: list[str] = fld(
+        "Ids of records whose patients this record reports again (a later analysis of the same cohort, "
+        "or a pooled analysis that includes them). In plots and pooled estimates a cohort counts once: "
+        "for each endpoint this record reports, the records it supersedes are left out.",
+        factory=list,
+        pattern=SLUG,
+    )
+    short_name: str | None = fld(
+        "Label for the study's row in forest plots, at most 24 characters (default: `name`, shortened).",
+        default=None,
+        examples=["Kochenderfer 2013"],
+    )
     history: list[Change] = fld("Dated changes, newest first.", factory=list)
     results: list[Result] = fld("Every reported value.", factory=list)
     where: Where = where_field()

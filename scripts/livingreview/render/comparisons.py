@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from ..model.flowgraph import outgoing, outline_order
 from ..model.records import Flowchart, Result, Table
 from ..text.cite import CiteItem
-from . import forest
+from . import forest, pooled
 from .citations import Citer, escape_inline, md_link, relative_url
 from .display import POPULATION, n_of_n, value_text
 from .escape import script_json
@@ -166,14 +166,18 @@ def plots_page(renderer: Renderer) -> str:
     memo = renderer.memo
     plots = [(spec, forest.rows(renderer.review, spec, memo)) for spec in forest.PLOTS]
     plots = [(spec, rows) for spec, rows in plots if rows]
+    synth = pooled.analyses(renderer.review, memo)
     shown = memo.intern(
         "plots",
-        tuple(
-            (spec.id, *(memo.get("plot-shown", (r, renderer.context), partial(_shown, renderer, r)) for r in rows))
-            for spec, rows in plots
+        (
+            *(
+                (spec.id, *(memo.get("plot-shown", (r, renderer.context), partial(_shown, renderer, r)) for r in rows))
+                for spec, rows in plots
+            ),
+            pooled.synthesis_json(synth),
         ),
     )
-    text, cited = memo.get("plots-page", (shown, renderer.context), partial(_plots_page, renderer, plots))
+    text, cited = memo.get("plots-page", (shown, renderer.context), partial(_plots_page, renderer, plots, synth))
     for key in cited:
         renderer.cited_by.add(key, PLOTS_PAGE, PLOTS_TITLE)
     return text
@@ -197,9 +201,10 @@ def _shown(renderer: Renderer, r: forest.PlotRow) -> tuple[Any, ...]:
 
 
 def _plots_page(
-    renderer: Renderer, plots: list[tuple[forest.PlotSpec, list[forest.PlotRow]]]
+    renderer: Renderer, plots: list[tuple[forest.PlotSpec, list[forest.PlotRow]]], synth: pooled.Analyses
 ) -> tuple[str, tuple[str, ...]]:
     citer = renderer.citer(PLOTS_PAGE, PLOTS_TITLE)
+    synthesis = pooled.sections(renderer, citer, synth, PLOTS_PAGE)
     shown = []
     for spec, rows in plots:
         endpoint = renderer.review.endpoints[spec.endpoint]
@@ -216,7 +221,14 @@ def _plots_page(
             for r in rows
         ]
         shown.append({"spec": spec, "svg": forest.svg(spec, rows, endpoint), "rows": table})
-    text = renderer.template("plots.md.jinja", plots=shown, reference_list=citer.reference_list())
+    text = renderer.template(
+        "plots.md.jinja",
+        plots=shown,
+        synthesis=synthesis,
+        method=pooled.METHOD,
+        denominators=pooled.DENOMINATOR_RULE,
+        reference_list=citer.reference_list(),
+    )
     return text, tuple(citer.numbers)
 
 

@@ -1,6 +1,8 @@
 """Forest-style plots of rates across studies, drawn as accessible SVG at build time.
 
-For proportions (response, toxicity) intervals are 95% Wilson score intervals
+Response and toxicity rates are drawn with every study that has a usable n/N, grouped by
+a subgroup variable, with the pooled estimates :mod:`livingreview.synthesis` computes
+(:func:`synth_svg`). For proportions (response, toxicity) intervals are 95% Wilson score intervals
 computed from n/N. Where a source gives a percentage and N but not n, n is taken as
 the nearest whole number of patients for the interval only; the page marks those
 rows. Survival at a time point is a Kaplan-Meier estimate, not a proportion of
@@ -11,14 +13,19 @@ the source reports, where it reports one, and the point alone otherwise.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from ..model.memo import Memo
 from ..model.records import Endpoint, Result, Trial
 from ..model.review import Review
+from ..synthesis.analysis import Split
+from ..synthesis.pooling import Pooled
+from ..synthesis.studies import StudyRow
 
 Z = 1.959963984540054
 
@@ -32,13 +39,10 @@ class PlotSpec:
     survival: bool = False
 
 
+#: Survival at a time point: one point per study, no pooling (see :data:`SYNTH_PLOTS` for rates).
 PLOTS = [
-    PlotSpec("cr-cri", "cr_cri", "Complete remission (CR/CRi)"),
-    PlotSpec("mrd-neg-cr", "mrd_neg_cr", "MRD-negative complete remission"),
     PlotSpec("efs-12", "efs", "Event-free survival at 12 months", 12, survival=True),
     PlotSpec("os-12", "os", "Overall survival at 12 months", 12, survival=True),
-    PlotSpec("crs-3", "crs_grade3plus", "Cytokine release syndrome, grade 3 or higher"),
-    PlotSpec("icans-3", "icans_grade3plus", "Neurotoxicity, grade 3 or higher"),
 ]
 
 
@@ -163,3 +167,130 @@ def svg(spec: PlotSpec, plot_rows: list[PlotRow], endpoint: Endpoint) -> Markup:
         f"{escape(endpoint.name)} (%)</text></svg>"
     )
     return Markup("\n".join(parts))
+
+
+# --------------------------------------------------------------------------- pooled forest plots
+
+
+@dataclass(frozen=True)
+class SynthSpec:
+    """A rate plotted with every usable study and pooled (see :mod:`livingreview.synthesis`)."""
+
+    id: str
+    endpoint: str
+    title: str
+    toxicity: bool = False
+
+
+SYNTH_PLOTS = [
+    SynthSpec("cr", "cr", "Complete remission (CR)"),
+    SynthSpec("cr-cri", "cr_cri", "Complete remission with or without count recovery (CR/CRi)"),
+    SynthSpec("mrd-neg-cr", "mrd_neg_cr", "MRD-negative complete remission"),
+    SynthSpec("crs-3", "crs_grade3plus", "Cytokine release syndrome, grade 3 or higher", toxicity=True),
+    SynthSpec("icans-3", "icans_grade3plus", "Neurotoxicity, grade 3 or higher", toxicity=True),
+]
+
+
+def pooled_text(p: Pooled) -> str:
+    lo, hi = p.ci
+    return f"{pct(p.estimate)}% (95% CI {pct(lo)}–{pct(hi)}%)"
+
+
+def heterogeneity_text(p: Pooled) -> str:
+    plo, phi = p.pi
+    return f"I² {100 * p.i2:.0f}%, τ² {p.tau2:.2f}; prediction interval {pct(plo)}–{pct(phi)}%"
+
+
+def synth_svg(spec: SynthSpec, split: Split, plot_id: str) -> Markup:
+    """One forest plot: each study's n/N with its Wilson interval, then the pooled diamond
+    (random effects) and its prediction interval per subgroup and overall."""
+    label_w, plot_w, num_w, row_h, top, bottom = 250, 360, 150, 20, 14, 40
+    width = label_w + plot_w + num_w
+    items: list[tuple[str, Any]] = []
+    grouped = split.variable is not None
+    for g in split.groups:
+        if grouped:
+            items.append(("header", g.label))
+        items += [("study", r) for r in g.rows]
+        if g.pooled is not None:
+            items.append(("pooled", (("Pooled " + g.label) if grouped else "Pooled, random effects", g.pooled)))
+            items.append(("note", heterogeneity_text(g.pooled)))
+        elif grouped:
+            items.append(("note", f"not pooled: {len(g.rows)} {'study' if len(g.rows) == 1 else 'studies'}"))
+    if split.difference is not None:
+        d = split.difference
+        items.append(("note", f"Test for subgroup differences: Q = {d.q:.2f}, df = {d.df}, p = {p_text(d.p)}"))
+    height = top + row_h * len(items) + bottom
+
+    def x(p: float) -> float:
+        return label_w + p * plot_w
+
+    tid, did = f"plot-{plot_id}-title", f"plot-{plot_id}-desc"
+    by = f", by {split.variable.label}" if split.variable else ""
+    studies = sum(len(g.rows) for g in split.groups)
+    parts = [
+        f'<svg class="lr-forest lr-forest-pooled" viewBox="0 0 {width} {height}" width="{width}" role="img" '
+        f'aria-labelledby="{tid} {did}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{tid}">{escape(spec.title)}{escape(by)}</title>',
+        f'<desc id="{did}">{studies} rows, each a study\'s rate with a 95% Wilson interval from n/N; diamonds are '
+        "random-effects pooled estimates with their 95% interval, thin lines beside them the 95% prediction "
+        "interval; the numbers are in the tables below the plot.</desc>",
+    ]
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(
+            f'<line class="lr-forest-grid" x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" '
+            f'y2="{height - bottom + 4}"/>'
+            f'<text class="lr-forest-tick" x="{x(tick):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
+            f"{int(tick * 100)}%</text>"
+        )
+    for i, (kind, item) in enumerate(items):
+        y = top + i * row_h + row_h / 2
+        if kind == "header":
+            parts.append(f'<text class="lr-forest-group" x="4" y="{y + 4:.1f}">{escape(item)}</text>')
+        elif kind == "note":
+            parts.append(f'<text class="lr-forest-note" x="12" y="{y + 4:.1f}">{escape(item)}</text>')
+        elif kind == "study":
+            parts.append(_study_row(item, x, y, label_w, width))
+        else:
+            label, p = item
+            lo, hi = p.ci
+            plo, phi = p.pi
+            parts.append(
+                f'<g class="lr-forest-summary"><title>{escape(label)}: {pooled_text(p)}, k = {p.k}, '
+                f"N = {p.patients}</title>"
+                f'<text class="lr-forest-label" x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end">'
+                f"{escape(label)}</text>"
+                f'<line class="lr-forest-pi" x1="{x(plo):.1f}" y1="{y:.1f}" x2="{x(phi):.1f}" y2="{y:.1f}"/>'
+                f'<polygon class="lr-forest-diamond" points="{x(lo):.1f},{y:.1f} {x(p.estimate):.1f},{y - 6:.1f} '
+                f'{x(hi):.1f},{y:.1f} {x(p.estimate):.1f},{y + 6:.1f}"/>'
+                f'<text class="lr-forest-num" x="{width - 4}" y="{y + 4:.1f}" text-anchor="end">'
+                f"{pooled_text(p)}</text></g>"
+            )
+    parts.append(
+        f'<text class="lr-forest-axis" x="{label_w + plot_w / 2}" y="{height - 4}" text-anchor="middle">'
+        f"{escape(spec.title)} (%)</text></svg>"
+    )
+    return Markup("\n".join(parts))
+
+
+def p_text(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _study_row(r: StudyRow, x: Callable[[float], float], y: float, label_w: int, width: int) -> str:
+    n, total = r.counts.n, r.counts.total
+    low, high = wilson(n, total)
+    point = n / total
+    mark = "*" if r.counts.derived_total or r.counts.derived_n else ""
+    size = 3 + min(6.0, math.sqrt(total) / 2)
+    cls = "lr-forest-point lr-forest-derived" if mark else "lr-forest-point"
+    return (
+        f'<g class="lr-forest-row"><title>{escape(r.name)}: {pct(point)}% (95% CI {pct(low)}–{pct(high)}%), '
+        f"{n}/{total}{mark}</title>"
+        f'<text class="lr-forest-label" x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(r.label)}</text>'
+        f'<line class="lr-forest-ci" x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}"/>'
+        f'<rect class="{cls}" x="{x(point) - size / 2:.1f}" y="{y - size / 2:.1f}" '
+        f'width="{size:.1f}" height="{size:.1f}"/>'
+        f'<text class="lr-forest-num" x="{width - 4}" y="{y + 4:.1f}" text-anchor="end">'
+        f"{pct(point)}% ({n}/{total}{mark})</text></g>"
+    )

@@ -16,6 +16,8 @@ from ..model.review import Review
 from ..model.schema import schema_files
 from .comparisons import flowcharts_index, plots_page, render_flowchart, render_table, tables_index
 from .export import CSV_COLUMNS, data_files
+from .forest import synth_svg
+from .pooled import analyses, synthesis_csv, synthesis_json
 from .prisma import searches_context
 from .reader import abbreviations, atom_feed, browse_pages, glossary_page, guide_page, whats_new_page
 from .renderer import Renderer, study_page
@@ -42,6 +44,11 @@ def render_tree(r: Renderer) -> dict[str, str | bytes]:
         out[f"tables/{table.id}.md"], out[f"tables/{table.id}.csv"] = render_table(r, table)
     out["tables/index.md"] = tables_index(r)
     out["plots.md"] = plots_page(r)
+    synth = analyses(r.review, r.memo)
+    out["data/synthesis.json"] = synthesis_json(synth)
+    out["data/synthesis.csv"] = synthesis_csv(synth)
+    for spec, a in synth:
+        out[f"plots/{spec.id}.svg"] = synth_svg(spec, a.splits[0], spec.id) + "\n"
     for flow in sorted(r.review.flowcharts.values(), key=lambda f: f.id):
         out[f"flowcharts/{flow.id}.md"] = render_flowchart(r, flow)
     out["flowcharts/index.md"] = flowcharts_index(r)

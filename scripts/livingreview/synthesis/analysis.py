@@ -1,0 +1,68 @@
+"""Per endpoint: the study rows, the pooled estimate overall and by subgroup, and sensitivity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model.review import Review
+from .pooling import Difference, Pooled, pool, subgroup_difference
+from .studies import LeftOut, StudyRow, study_rows
+from .subgroups import SCALE, VARIABLES, Variable
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    rows: list[StudyRow]
+    pooled: Pooled | None
+
+
+@dataclass(frozen=True)
+class Split:
+    """The rows grouped by one subgroup variable (``variable`` None: all studies together)."""
+
+    variable: Variable | None
+    groups: list[Group]
+    difference: Difference | None
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    #: Pooled estimate without each study in turn: (label, pooled).
+    leave_one_out: list[tuple[str, Pooled | None]]
+    prospective: Pooled | None
+    prospective_k: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    endpoint: str
+    rows: list[StudyRow]
+    left_out: list[LeftOut]
+    overall: Pooled | None
+    splits: list[Split]
+    sensitivity: Sensitivity
+
+
+def _counts(rows: list[StudyRow]) -> list[tuple[int, int]]:
+    return [(r.counts.n, r.counts.total) for r in rows]
+
+
+def split(rows: list[StudyRow], variable: Variable) -> Split:
+    by: dict[str, list[StudyRow]] = {}
+    for r in rows:
+        by.setdefault(variable.of(r), []).append(r)
+    groups = [Group(label, by[label], pool(_counts(by[label]))) for label in sorted(by, key=str.lower)]
+    return Split(variable, groups, subgroup_difference([g.pooled for g in groups if g.pooled is not None]))
+
+
+def analyse(review: Review, endpoint: str, toxicity: bool = False) -> Analysis:
+    rows, left = study_rows(review, endpoint)
+    overall = pool(_counts(rows))
+    variables = [*VARIABLES, SCALE] if toxicity else VARIABLES
+    splits = [Split(None, [Group("All studies", rows, overall)], None)]
+    splits += [split(rows, v) for v in variables]
+    loo = [(r.label, pool(_counts([x for x in rows if x is not r]))) for r in rows] if overall else []
+    prospective = [r for r in rows if r.trial.design.type == "prospective-trial"]
+    sensitivity = Sensitivity(loo, pool(_counts(prospective)), len(prospective))
+    return Analysis(endpoint, rows, left, overall, splits, sensitivity)
