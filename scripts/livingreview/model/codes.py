@@ -170,6 +170,12 @@ CODES: dict[str, Code] = {
         "`mrd_threshold` only for MRD endpoints, and n/N not for durations.",
     ),
     "LR410": Code("count is not whole", "error", "Counts of patients are whole numbers."),
+    "LR411": Code(
+        "wording on a value that is not a count",
+        "error",
+        "`reported_as` says what a source called the patients it counted; it belongs on patient-count "
+        "endpoints (n_enrolled, n_infused) only.",
+    ),
     # Editorial state
     "LR500": Code(
         "reviews report a value differently",
@@ -190,6 +196,21 @@ CODES: dict[str, Code] = {
     ),
     "LR503": Code("duplicate id", "error", "Two records, tables or flowcharts share an id. Rename one."),
     "LR504": Code("unknown record id", "error", "No record has this id."),
+    "LR505": Code(
+        "counts may hide a disagreement",
+        "warn",
+        "Two reviews give different patient counts for the record under different count endpoints "
+        "(one as enrolled, the other as infused), and neither reports the other's endpoint, so they are "
+        "never compared. Read what each review calls the patients and set `reported_as` on both "
+        "(`treated`, `enrolled`, `unspecified`...): matching words are then shown as reports that differ. "
+        "If a count was filed under the wrong endpoint, correct it and add a history entry.",
+    ),
+    "LR506": Code(
+        "link to a value that does not exist",
+        "error",
+        "`compare_with` names an endpoint (and subgroup) for which the record has no value at the same "
+        "time point. Check the endpoint id and the subgroup's spelling.",
+    ),
     # Tables and flowcharts
     "LR600": Code(
         "unknown record field",

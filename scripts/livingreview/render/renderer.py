@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..check.compare import Disagreement, differing, disagreements
+from ..check.compare import Disagreement, disagreements, families
 from ..model.codes import CODES
 from ..model.diagnostics import Diagnostic
 from ..model.memo import Memo
@@ -111,6 +111,7 @@ class Renderer:
         )
         self.cited_by = CitedBy()
         self.endpoint_order = {k: i for i, k in enumerate(review.endpoints)}
+        self.families = families(review.endpoints)
 
     # ------------------------------------------------------------------ helpers
 
@@ -142,7 +143,7 @@ class Renderer:
     # ------------------------------------------------------------------ study pages
 
     def rows(self, trial: Trial, citer: Citer) -> list[Section]:
-        differs = differing(trial)
+        differs = {id(r) for d in self.disagreements(trial) for r in d.results}
         sections: dict[str, Section] = {g: Section(t) for g, t in GROUP_TITLES.items()}
         ordered = sorted(
             trial.results,
@@ -190,10 +191,10 @@ class Renderer:
     def differences(self, trial: Trial) -> list[dict[str, Any]]:
         out = []
         for d in self.disagreements(trial):
-            endpoint = self.review.endpoints.get(d.key[0])
+            endpoint = self.review.endpoints.get(d.results[0].endpoint)
             if endpoint is None:
                 continue
-            what = endpoint.name
+            what = "Number of patients" if d.key[0] in self.families.values() else endpoint.name
             tp = timepoint_text(d.results[0])
             if tp:
                 what += f" at {tp}"
@@ -203,9 +204,15 @@ class Renderer:
             for r in d.results:
                 via = self.review.references.get(r.source.review or "")
                 ref = self.review.references.get(r.source.ref)
+                own = self.review.endpoints.get(r.endpoint, endpoint)
+                filed = own.label if d.across_endpoints else ""
+                if filed and r.reported_as:
+                    filed += f" (the source says {r.reported_as})"
                 reports.append(
                     {
-                        "value": value_text(r, endpoint),
+                        "value": value_text(r, own),
+                        "endpoint": filed,
+                        "subgroup": (r.subgroup or "") if d.why else "",
                         "n_of_n": n_of_n(r),
                         "primary": short_label(ref) if ref else r.source.ref,
                         "via": short_label(via) if via else "",
@@ -213,7 +220,7 @@ class Renderer:
                         "population": POPULATION.get(r.population or "", ""),
                     }
                 )
-            out.append({"what": what, "same_paper": d.same_paper, "reports": reports})
+            out.append({"what": what, "same_paper": d.same_paper, "why": d.why or "", "reports": reports})
         return out
 
     def table_view(self, table: Table) -> TableView:
@@ -222,7 +229,8 @@ class Renderer:
         return self.memo.get("table-view", deps, partial(build_table, self.review, table, self.memo))
 
     def disagreements(self, trial: Trial) -> list[Disagreement]:
-        return self.memo.get("disagreements", (trial,), partial(disagreements, trial))
+        deps = (trial, self.memo.values_of("endpoints", self.review.endpoints))
+        return self.memo.get("disagreements", deps, partial(disagreements, trial, self.families))
 
     def study(self, trial: Trial) -> str:
         """A study's page; kept and reused while the record and its context stay the same."""

@@ -1,0 +1,40 @@
+"""The real review: disagreements that used to hide show on the study pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from livingreview.load.loader import load_review
+from livingreview.render.renderer import Renderer
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    review, diags = load_review(REPO)
+    assert not [d for d in diags if d.level == "error"]
+    return Renderer(review, REPO / "templates")
+
+
+def box(renderer: Renderer, trial_id: str, what: str) -> list[dict[str, str]]:
+    trial = renderer.review.trials[trial_id]
+    found = [d for d in renderer.differences(trial) if d["what"] == what]
+    assert found, f"{trial_id}: no 'Reports that differ' entry for {what}"
+    return found[0]["reports"]  # type: ignore[no-any-return]
+
+
+def test_zuma3_counts_filed_as_enrolled_and_infused_are_shown_side_by_side(renderer: Renderer) -> None:
+    reports = box(renderer, "zuma-3-phase-2", "Number of patients")
+    assert {r["value"] for r in reports} >= {"78", "55"}
+    assert any("Enrolled" in r["endpoint"] for r in reports)
+    assert any(r["endpoint"] == "Infused (the source says treated)" for r in reports)
+    page = renderer.study(renderer.review.trials["zuma-3-phase-2"])
+    assert "Number of patients: reviews disagree about the same publication" in page
+
+
+def test_wang_cocktail_96_percent_is_one_number_under_two_definitions(renderer: Renderer) -> None:
+    trial = renderer.review.trials["wang-2020-cocktail"]
+    linked = [d for d in renderer.differences(trial) if d["why"]]
+    assert linked, "the CR/CRi and MRD-negative 96% are not cross-referenced"
+    assert {r["value"] for r in linked[0]["reports"]} == {"96%"}
+    assert "one measure, reported under different definitions or names" in renderer.study(trial)
