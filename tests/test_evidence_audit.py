@@ -38,3 +38,12 @@ def test_wang_cocktail_96_percent_is_one_number_under_two_definitions(renderer: 
     assert linked, "the CR/CRi and MRD-negative 96% are not cross-referenced"
     assert {r["value"] for r in linked[0]["reports"]} == {"96%"}
     assert "one measure, reported under different definitions or names" in renderer.study(trial)
+
+
+def test_hazard_ratios_read_with_their_comparison_and_adjustment(renderer: Renderer) -> None:
+    page = renderer.study(renderer.review.trials["st-jude-jhu-disease-burden"])
+    row = next(line for line in page.splitlines() if "HR 4.2" in line)
+    assert "high vs low disease burden (5% or more marrow blasts)" in row
+    assert "multivariable (adjusted)" in row
+    roloff = renderer.study(renderer.review.trials["roloff-brexucabtagene-real-world"])
+    assert "HR 0.34 (95% CI 0.14–0.85)" in roloff

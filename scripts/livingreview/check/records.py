@@ -156,7 +156,7 @@ def _check_value(r: Result, kind: str, group: str, subject: str, diags: Diagnost
                 f"remove {name}",
                 subject=subject,
             )
-    if kind in ("duration", "age") and r.n is not None:
+    if kind in ("duration", "age", "hazard-ratio") and r.n is not None:
         diags.add(
             "LR409",
             w.value("n"),
@@ -204,6 +204,27 @@ def _check_value(r: Result, kind: str, group: str, subject: str, diags: Diagnost
                     w.value("value"),
                     f"{_fmt(r.value)}% disagrees with n/N = {r.n}/{r.n_total} ({exact:.1f}%)",
                     "check the value, n and N against the source",
+                    subject=subject,
+                )
+    if kind == "hazard-ratio":
+        if r.value is not None and r.value <= 0:
+            diags.add("LR412", w.value("value"), f"hazard ratio {_fmt(r.value)} is not above 0", subject=subject)
+        if not r.comparison:
+            diags.add(
+                "LR412",
+                w.start,
+                f"hazard ratio for '{r.endpoint}' does not say which groups it compares",
+                "add comparison: (for example 'high vs low disease burden')",
+                subject=subject,
+            )
+    else:
+        for name in ("comparison", "adjusted"):
+            if getattr(r, name) is not None:
+                diags.add(
+                    "LR413",
+                    w.value(name),
+                    f"{name} applies to hazard ratios, not to the {kind} '{r.endpoint}'",
+                    f"remove {name}, or use subgroup for a subgroup's value",
                     subject=subject,
                 )
     if r.reported_as is not None and kind != "count":

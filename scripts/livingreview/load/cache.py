@@ -10,6 +10,7 @@ exactly what a fresh parse would.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import multiprocessing
@@ -24,12 +25,26 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..model import records
 from ..model.diagnostics import Diagnostic, Diagnostics, RawDiagnostic, Recorder
 from ..model.memo import Memo
 
 CACHE_DIR = ".livingreview-cache"
-#: Bump when the model or a parser changes how files turn into objects.
-FORMAT = f"{__version__}-2"
+
+
+def _model_shape() -> str:
+    """The model's classes and their fields: a pickle made for other fields cannot be read back."""
+    shape = sorted(
+        f"{name}:{','.join(f.name for f in dataclasses.fields(cls))}"
+        for name, cls in vars(records).items()
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    )
+    return hashlib.sha256(";".join(shape).encode()).hexdigest()[:8]
+
+
+#: Bump when a parser changes how files turn into objects; changes to the model's
+#: fields change the format by themselves.
+FORMAT = f"{__version__}-2-{_model_shape()}"
 
 
 @dataclass

@@ -176,6 +176,17 @@ CODES: dict[str, Code] = {
         "`reported_as` says what a source called the patients it counted; it belongs on patient-count "
         "endpoints (n_enrolled, n_infused) only.",
     ),
+    "LR412": Code(
+        "hazard ratio incomplete",
+        "error",
+        "A hazard ratio is a positive number and says which groups it compares (`comparison: high vs low "
+        "disease burden`), the group whose risk is given first.",
+    ),
+    "LR413": Code(
+        "comparison on a value that is not a hazard ratio",
+        "error",
+        "`comparison` and `adjusted` describe hazard ratios only. For a rate in a subgroup, use `subgroup`.",
+    ),
     # Editorial state
     "LR500": Code(
         "reviews report a value differently",

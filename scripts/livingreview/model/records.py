@@ -94,7 +94,7 @@ StudyType = Literal[
 ]
 Status = Literal["reported", "recruiting", "not-yet-recruiting", "active", "completed", "unknown"]
 AgeGroup = Literal["infants", "children", "children-and-young-adults", "adults", "all-ages", "not-stated"]
-EndpointKind = Literal["rate", "duration", "count", "age"]
+EndpointKind = Literal["rate", "duration", "count", "age", "hazard-ratio"]
 EndpointGroup = Literal["population", "response", "survival", "toxicity", "transplant", "follow-up"]
 DurationUnit = Literal["months", "days", "weeks", "years"]
 
@@ -152,6 +152,8 @@ class Result:
         "scale",
         "mrd_method",
         "mrd_threshold",
+        "comparison",
+        "adjusted",
         "reported_as",
         "compare_with",
         "source",
@@ -203,6 +205,16 @@ class Result:
     mrd_method: MrdMethod | None = fld("Method used to measure MRD.", default=None)
     mrd_threshold: float | None = fld(
         "MRD negativity threshold as a fraction (1e-4 for 0.01%).", default=None, exclusive_minimum=0
+    )
+    comparison: str | None = fld(
+        "For hazard ratios: the groups compared, the group whose risk is given first.",
+        default=None,
+        examples=["high vs low disease burden", "consolidative allo-SCT vs no consolidation"],
+    )
+    adjusted: bool | None = fld(
+        "For hazard ratios: true for a multivariable (adjusted) estimate, false for an unadjusted one; "
+        "leave it out when the source does not say.",
+        default=None,
     )
     reported_as: str | None = fld(
         "For patient counts: what the source calls these patients: `treated` (treated, infused, "
@@ -359,7 +371,10 @@ class Endpoint:
 
     label: str = fld("Short column label.", examples=["CR/CRi"])
     name: str = fld("Full name.")
-    kind: EndpointKind = fld("rate (%), duration (months), count (patients) or age (years).")
+    kind: EndpointKind = fld(
+        "rate (%), duration (months), count (patients), age (years) or hazard-ratio (a ratio of "
+        "hazards between two groups, with its comparison)."
+    )
     group: EndpointGroup = fld("Where the endpoint belongs on a study page.")
     definition: str = fld("What the endpoint means.")
     compare_as: str | None = fld(
@@ -375,7 +390,13 @@ class Endpoint:
 
     @property
     def unit(self) -> str:
-        return {"rate": "%", "duration": "months", "count": "patients", "age": "years"}[self.kind]
+        return {
+            "rate": "%",
+            "duration": "months",
+            "count": "patients",
+            "age": "years",
+            "hazard-ratio": "hazard ratio",
+        }[self.kind]
 
 
 @dataclass(slots=True)
