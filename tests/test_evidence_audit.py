@@ -47,3 +47,12 @@ def test_hazard_ratios_read_with_their_comparison_and_adjustment(renderer: Rende
     assert "multivariable (adjusted)" in row
     roloff = renderer.study(renderer.review.trials["roloff-brexucabtagene-real-world"])
     assert "HR 0.34 (95% CI 0.14–0.85)" in roloff
+
+
+def test_bibliography_says_where_metadata_came_from_and_what_was_corrected(renderer: Renderer) -> None:
+    page = renderer.bibliography()
+    entry = next(line for line in page.splitlines() if 'id="ref-dai2020bispecific"' in line)
+    assert "Metadata from the reference list of: Saleh et al. 2023, ref. 69." in entry
+    assert "Corrected: pages: Testa 2024 (ref. 45) prints 80" in entry
+    flagged = next(line for line in page.splitlines() if 'id="ref-anderson2023transcriptional"' in line)
+    assert "Flagged: pages: Testa 2024 (ref. 35) prints 1770-1709" in flagged

@@ -122,6 +122,27 @@ CODES: dict[str, Code] = {
         "warn",
         "A field is present but empty. Fill it or remove it.",
     ),
+    "LR340": Code(
+        "impossible page range",
+        "warn",
+        "The page range ends before it starts (1770-1709): a typing slip carried over from a reference "
+        "list. Correct it from another review's list and record the change in `corrected = {pages: ...}`; "
+        "if no source gives the right pages, keep them and say so in `flagged = {pages: ...}`.",
+    ),
+    "LR341": Code(
+        "DOI does not fit the entry",
+        "warn",
+        "The DOI's publisher prefix or the year it carries does not fit the entry's journal or year, so it "
+        "probably belongs to another publication (a meeting abstract from another year, another journal). "
+        "Check it; remove a wrong DOI, or say why it stays in `flagged = {doi: ...}`.",
+    ),
+    "LR343": Code(
+        "provenance field malformed",
+        "error",
+        "`metadata-from` starts with the key of the review whose reference list the entry follows "
+        "({saleh2023car, ref. 69}); `corrected` and `flagged` hold items 'field: what and why', each "
+        "starting with the name of the field it is about, separated by '; '.",
+    ),
     # Numbers
     "LR400": Code("percentage outside 0-100", "error", "A rate is a percentage between 0 and 100."),
     "LR401": Code("n greater than N", "error", "The patients with the outcome cannot outnumber the population."),

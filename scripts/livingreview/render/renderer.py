@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..check.compare import Disagreement, disagreements, families
+from ..check.provenance import items
 from ..model.codes import CODES
 from ..model.diagnostics import Diagnostic
 from ..model.memo import Memo
@@ -380,8 +381,22 @@ class Renderer:
                 key=ref.key,
                 html=format_html(ref),
                 cited_on=[(title, md_link("bibliography.md", p)) for p, title in pages],
+                provenance=self.provenance(ref),
             ).strip()
         )
+
+    def provenance(self, ref: Reference) -> list[tuple[str, str]]:
+        """Where the entry's metadata comes from, and what an editor corrected or flagged in it."""
+        out = []
+        source = ref.get("metadata-from").strip()
+        if source:
+            key, _, rest = source.partition(",")
+            review = self.review.references.get(key.strip())
+            name = short_label(review) if review else key.strip()
+            out.append(("Metadata from the reference list of", f"{name}{',' + rest if rest else ''}"))
+        out += [("Corrected", item.strip()) for item in items(ref, "corrected")]
+        out += [("Flagged", item.strip()) for item in items(ref, "flagged")]
+        return out
 
     def group_label(self, path: str | None, value: str) -> str:
         """How a grouping value reads as a heading."""
