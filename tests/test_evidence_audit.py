@@ -26,8 +26,8 @@ def box(renderer: Renderer, trial_id: str, what: str) -> list[dict[str, str]]:
 def test_zuma3_counts_filed_as_enrolled_and_infused_are_shown_side_by_side(renderer: Renderer) -> None:
     reports = box(renderer, "zuma-3-phase-2", "Number of patients")
     assert {r["value"] for r in reports} >= {"78", "55"}
-    assert any("Enrolled" in r["endpoint"] for r in reports)
-    assert any(r["endpoint"] == "Infused (the source says treated)" for r in reports)
+    assert any(r["endpoint"] == "Enrolled (the review does not say which)" for r in reports)
+    assert any(r["endpoint"] == "Infused (the review says treated)" for r in reports)
     page = renderer.study(renderer.review.trials["zuma-3-phase-2"])
     assert "Number of patients: reviews disagree about the same publication" in page
 
@@ -56,3 +56,23 @@ def test_bibliography_says_where_metadata_came_from_and_what_was_corrected(rende
     assert "Corrected: pages: Testa 2024 (ref. 45) prints 80" in entry
     flagged = next(line for line in page.splitlines() if 'id="ref-anderson2023transcriptional"' in line)
     assert "Flagged: pages: Testa 2024 (ref. 35) prints 1770-1709" in flagged
+
+
+@pytest.mark.parametrize(
+    ("trial_id", "values"),
+    [
+        ("zuma-3-phase-2", {"78", "55"}),
+        ("wang-2023-coadministration", {"195", "194"}),
+        ("prwcc-disease-burden", {"200", "185"}),
+        ("jiang-2019-consolidation", {"58", "47"}),
+        ("plat-02", {"43", "45"}),
+        ("felix", {"70%", "76.6%"}),
+        ("felix", {"3%", "2.4%"}),
+        ("seattle-cd19-adults", {"89%", "40%"}),
+        ("wang-2020-cocktail", {"96%"}),
+    ],
+)
+def test_the_audit_s_hidden_disagreements_are_shown(renderer: Renderer, trial_id: str, values: set[str]) -> None:
+    trial = renderer.review.trials[trial_id]
+    shown = [{r["value"] for r in d["reports"]} for d in renderer.differences(trial)]
+    assert any(values <= s for s in shown), f"{trial_id}: {values} not side by side in {shown}"

@@ -208,7 +208,8 @@ class Renderer:
                 own = self.review.endpoints.get(r.endpoint, endpoint)
                 filed = own.label if d.across_endpoints else ""
                 if filed and r.reported_as:
-                    filed += f" (the source says {r.reported_as})"
+                    said = "does not say which" if r.reported_as == "unspecified" else f"says {r.reported_as}"
+                    filed += f" (the review {said})"
                 reports.append(
                     {
                         "value": value_text(r, own),
