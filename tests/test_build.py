@@ -125,3 +125,22 @@ def test_render_writes_a_tree_any_engine_can_build(review_root: Path, cli, mkdoc
     built = mkdocs(out, "build", "--strict", "-f", "mkdocs.yml")
     assert built.returncode == 0, built.stderr
     assert filecmp.cmp(out / "docs/data/results.csv", out / "site/data/results.csv", shallow=False)
+
+
+def test_text_is_escaped_once_on_every_page_of_the_review(mkdocs, tmp_path: Path) -> None:
+    """The project's own review: references such as O'Reilly MA and "Real World" titles read as
+    written on every page and in the search index, never as entity text (&amp;#39;)."""
+    from conftest import REPO
+
+    site = tmp_path / "site"
+    result = mkdocs(REPO, "build", "--strict", "--site-dir", str(site))
+    assert result.returncode == 0, result.stderr
+    pages = [p for p in site.rglob("*") if p.suffix in (".html", ".json") and p.is_file()]
+    assert (site / "search" / "search_index.json") in pages and len(pages) > 100
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "&amp;#" not in text and "&amp;amp;" not in text, page.relative_to(site)
+    bibliography = (site / "bibliography" / "index.html").read_text(encoding="utf-8")
+    assert "O&#39;Reilly MA" in bibliography or "O'Reilly MA" in bibliography
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "O'Reilly MA" in index or "O\\u0027Reilly MA" in index

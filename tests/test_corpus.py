@@ -18,7 +18,8 @@ from livingreview.check import check_review
 from livingreview.load.loader import load_review
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-CASES = sorted(d.name for d in CORPUS.iterdir() if d.is_dir() and not d.name.startswith("_"))
+# tests/corpus/real/ holds real-world .bib files, read by tests/test_real_bibtex.py
+CASES = sorted(d.name for d in CORPUS.iterdir() if (d / "expected.txt").is_file())
 
 
 def materialise(case: str, dest: Path) -> Path:

@@ -114,12 +114,17 @@ REVIEWS = [
         "alvarez2023car",
         "{\\'A}lvarez",
         "CAR T-cell therapy in B-cell acute lymphoblastic leukemia: a review",
-        "Cancers",
+        "Cancers (Basel)",
     ),
     ("berg2024living", "Berg", "What the trials of CAR T cells in B-ALL have shown: a systematic review", "Blood Rev"),
     ("chen2024chimeric", "Chen", "Chimeric antigen receptor T cells for B-ALL: efficacy and toxicity", "J Hematol"),
     ("duarte2025cellular", "Duarte", "Cellular therapies for relapsed B-ALL: an overview", "Front Immunol"),
-    ("eriksson2025consolidation", "Eriksson", "Transplant after CAR T cells: a review of the evidence", "TCT"),
+    (
+        "eriksson2025consolidation",
+        "Eriksson",
+        "Transplant after CAR T cells: a review of the evidence",
+        "Transplant Cell Ther",
+    ),
 ]
 LOCATORS = [
     "Table 1", "Table 2", "Table 3", "Section 2.1", "Section 3", "Section 3.2", "Figure 2", "Table 1; Section 2.1",

@@ -33,6 +33,7 @@ JOURNAL_PREFIX = {
     "lancet oncol": "10.1016",
     "transplant cell ther": "10.1016",
     "biol blood marrow transpl": "10.1016",
+    "biol blood marrow transplant": "10.1016",
     "nat med": "10.1038",
     "nat commun": "10.1038",
     "leukemia": "10.1038",
@@ -49,7 +50,7 @@ JOURNAL_PREFIX = {
 ASH_ABSTRACT = re.compile(r"^10\.1182/blood-(\d{4})-\d+$", re.I)
 #: Springer Nature and ASCO DOIs carry the year the DOI was assigned, never after publication.
 ASSIGNED_YEAR = (re.compile(r"^10\.1038/s\d{5}-0(\d\d)-", re.I), re.compile(r"^10\.1200/JCO\.(\d\d)\.", re.I))
-PAGE_RANGE = re.compile(r"^([A-Za-z]*)(\d+)(?:\.e(\d+))?\s*-+\s*([A-Za-z]*)(\d+)(?:\.e(\d+))?$")
+PAGE_RANGE = re.compile(r"^([A-Za-z]*)(\d+)(?:\.e(\d+))?\s*[-\u2013\u2014]+\s*([A-Za-z]*)(\d+)(?:\.e(\d+))?$")
 ITEM = re.compile(r"^\s*([a-z][a-z-]*)\s*:")
 #: Items of ``corrected`` and ``flagged`` are separated by a semicolon before the next "field:".
 SPLIT = re.compile(r";\s*(?=[a-z][a-z-]*\s*:\s)")

@@ -10,6 +10,7 @@ from ..model.diagnostics import Diagnostics
 from ..model.memo import Memo
 from ..model.records import Reference
 from ..model.review import Review
+from .nlm import check_nlm
 from .provenance import check_provenance
 
 
@@ -52,7 +53,7 @@ def _check_reference(ref: Reference, diags: Diagnostics) -> None:
     key, where = ref.key, ref.where
     for group in REQUIRED.get(ref.entry_type, ["title"]):
         names = group.split("|")
-        if not any(ref.get(n).strip() for n in names):
+        if not any(ref.latex(n).strip() for n in names):
             diags.add(
                 "LR306",
                 where.start,
@@ -83,6 +84,7 @@ def _check_reference(ref: Reference, diags: Diagnostics) -> None:
         diags.add(
             "LR305", where.key("pmid"), f"'{pmid}' is not a valid PubMed id", "a PMID is 1 to 8 digits", subject=key
         )
+    check_nlm(ref, diags)
     if not doi and not pmid:
         diags.add(
             "LR308",

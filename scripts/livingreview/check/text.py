@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model.diagnostics import Diagnostics
-from ..model.records import dataclass_fields, hints, yaml_key
+from ..model.records import CITE_KEY, dataclass_fields, hints, yaml_key
 from ..model.review import Review
 from ..model.where import Mark, Where
 from ..text import cite
@@ -27,8 +27,23 @@ def suggest(key: str, keys: list[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else "add the entry to a file in references/"
 
 
+_CITE_KEY = re.compile(CITE_KEY)
+
+
 def resolve_key(review: Review, key: str, at: Mark, diags: Diagnostics, subject: str) -> None:
-    if key not in review.references:
+    if key in review.references:
+        return
+    if not _CITE_KEY.match(key):
+        # Pandoc reads it (a letter outside ASCII, say), but no entry here can have it
+        ascii_key = "".join(c for c in _unaccented(key) if c.isascii())
+        diags.add(
+            "LR316",
+            at,
+            f"citation key '{key}' is outside the BibTeX key grammar",
+            suggest(ascii_key, sorted(review.references)) if ascii_key else "keys use ASCII letters and digits",
+            subject=subject,
+        )
+    else:
         diags.add(
             "LR310",
             at,
@@ -56,7 +71,22 @@ def check_text(
         for item in c.items:
             keys.add(item.key)
             resolve_key(review, item.key, pos(c.line, c.col), diags, subject)
+    for key, line, col in cite.bare_keys(text):
+        if key in review.references:
+            diags.add(
+                "LR317",
+                pos(line, col),
+                f"'@{key}' stands bare in the text: Pandoc reads it as a citation, this site shows it as text",
+                f"write [@{key}] to cite it, or \\@{key} to show the @",
+                subject=subject,
+            )
     return keys
+
+
+def _unaccented(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text)
 
 
 TEXT_FIELDS = ("summary", "note", "notes", "slip", "description", "detail")

@@ -1,27 +1,30 @@
-"""Reading BibTeX files with bibtexparser 2, and checking each entry on its own.
+"""Reading BibTeX files by BibTeX's own grammar, and checking each entry on its own.
 
-Values are parsed raw (no middleware) so that we can tell a braced literal from
-an undefined ``@string`` macro and report it; LaTeX is decoded only for fields
-that contain markup, which keeps large bibliographies fast.
+One reader, one rule for every value. An entry is ``@type{key, name = value, ...}``
+(or with parentheses); a value is a braced ``{...}`` or quoted ``"..."`` literal, a
+number or an ``@string`` macro, joined by ``#``. Braces nest everywhere and count
+whatever precedes them, as in BibTeX; inside a quoted value a ``"`` ends the value
+only at brace depth 0, so ``"Kr{\\"a}mer"`` and ``"The {"}Real{"} World"`` are each
+one value. Text outside entries is a comment. Every problem is reported where it
+is, and reading goes on with the next field or entry.
+
+Values are kept as written (LaTeX), with macros resolved and the outer delimiters
+removed; text for display is decoded when it is first shown
+(:meth:`livingreview.model.records.Reference.get`), so that fields nobody reads
+(abstracts, keywords, file links) cost nothing.
 """
 
 from __future__ import annotations
 
-import logging
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser import model as bm
-
 from ..model.diagnostics import Diagnostics
-from ..model.records import CITE_KEY, Reference
+from ..model.records import CITE_KEY, DISPLAYED, Reference
 from ..model.where import Mark, Where
-from ..text.latex import decode
+from ..text.latex import unknown_macros
 from .yamlnodes import read_text
-
-# bibtexparser logs every failed block itself; we report them as diagnostics instead.
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 MONTHS = {
     m: str(i)
@@ -41,93 +44,311 @@ REQUIRED: dict[str, list[str]] = {
     "unpublished": ["author", "title", "year"],
 }
 
-_BRACE = re.compile(r"[{}]")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID = re.compile(r"^\d{1,8}$")
+_CITE_KEY = re.compile(CITE_KEY)
+
+# --------------------------------------------------------------------------- the grammar
+
+_AT = re.compile(r"@[ \t\r\n]*([A-Za-z][\w:-]*)[ \t\r\n]*([{(]?)")
+_SPACE = re.compile(r"\s*")
+_KEY = re.compile(r"[^,\s]*")
+_NAME = re.compile(r"[^\s=,{}()\"#]+")
+_BARE = re.compile(r"[^\s,#{}()\"=]+")
+#: A line that starts a new entry: inside a value it means the value was never closed.
+_NEXT_ENTRY = r"\n[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]"
+_IN_BRACES = re.compile(r"[{}]|" + _NEXT_ENTRY)
+_IN_QUOTES = re.compile(r'[{}"]|' + _NEXT_ENTRY)
+_NEXT_ENTRY_RE = re.compile(_NEXT_ENTRY)
+
+
+class _Failed(Exception):
+    """A syntax error at ``pos``; reading resumes at ``resume``."""
+
+    def __init__(self, pos: int, message: str, hint: str, resume: int) -> None:
+        super().__init__(message)
+        self.pos, self.message, self.hint, self.resume = pos, message, hint, resume
+
+
+@dataclass(slots=True)
+class Field:
+    name: str
+    #: Pieces as written, delimiters included: ``{...}``, ``"..."``, a number or a macro name.
+    parts: list[str]
+    pos: int
+    end: int
+
+
+@dataclass(slots=True)
+class Block:
+    """One ``@...`` block: an entry, a ``@string`` or a ``@preamble``."""
+
+    kind: str
+    key: str
+    start: int
+    end: int = 0
+    fields: list[Field] = field(default_factory=list)
+    #: Syntax problems inside the block that did not stop it: (pos, message, hint).
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+    failed: _Failed | None = None
+
+
+def _closing(text: str, pos: int, quoted: bool) -> int:
+    """The end (exclusive) of the literal starting at ``text[pos]``, by brace depth."""
+    scanner = _IN_QUOTES if quoted else _IN_BRACES
+    depth = 0 if quoted else 1
+    for m in scanner.finditer(text, pos + 1):
+        ch = m.group(0)
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0 and not quoted:
+                return m.end()
+            if depth < 0:
+                raise _Failed(pos, "a quoted value has a '}' with no '{' before it", "balance its braces", m.end())
+        elif ch == '"':
+            if depth == 0:
+                return m.end()
+        else:  # the next entry starts
+            raise _Failed(pos, "", "", m.start() + 1)
+    raise _Failed(pos, "", "", len(text))
+
+
+def _value(text: str, pos: int) -> tuple[list[str], int]:
+    """A value: literals, numbers and macros joined by ``#``; returns its parts and end."""
+    parts: list[str] = []
+    while True:
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        ch = text[pos : pos + 1]
+        if ch in ("{", '"'):
+            end = _closing(text, pos, ch == '"')
+        else:
+            m = _BARE.match(text, pos)
+            if not m:
+                raise _Failed(pos, "", "", pos)
+            end = m.end()
+        parts.append(text[pos:end])
+        pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] != "#":
+            return parts, pos
+        pos += 1
+
+
+def scan(text: str) -> list[Block]:
+    """Every ``@`` block of a BibTeX file, in order, each with its fields or its failure."""
+    blocks: list[Block] = []
+    pos = 0
+    while True:
+        m = _AT.search(text, pos)
+        if not m:
+            return blocks
+        kind = m.group(1).lower()
+        if not m.group(2):
+            pos = m.end()  # "@" without a block: comment text, as in BibTeX
+            continue
+        close = "}" if m.group(2) == "{" else ")"
+        block = Block(kind, "", m.start())
+        try:
+            if kind == "comment":
+                pos = _closing(text, m.end() - 1, False) if close == "}" else text.find(")", m.end()) + 1 or len(text)
+                continue
+            if kind in ("preamble", "string"):
+                pos = _macro_block(text, m.end(), close, block)
+            else:
+                pos = _entry(text, m.end(), close, block)
+        except _Failed as failure:
+            block.failed = failure
+            pos = failure.resume
+        block.end = pos
+        blocks.append(block)
+
+
+def _macro_block(text: str, pos: int, close: str, block: Block) -> int:
+    pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+    if block.kind == "string":
+        m = _NAME.match(text, pos)
+        if not m:
+            raise _Failed(pos, "@string has no name", "write @string{name = {value}}", _resume(text, pos))
+        block.key = m.group(0)
+        pos = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] != "=":
+            raise _Failed(pos, f"@string '{block.key}' has no '='", "write @string{name = {value}}", _resume(text, pos))
+        pos += 1
+    start = pos
+    parts, pos = _value(text, pos)
+    block.fields.append(Field(block.key, parts, start, pos))
+    if text[pos : pos + 1] != close:
+        raise _Failed(pos, f"@{block.kind} is not closed", f"end it with '{close}'", _resume(text, pos))
+    return pos + 1
+
+
+def _resume(text: str, pos: int) -> int:
+    """Where reading goes on after a broken block: the next line that starts an entry."""
+    m = _NEXT_ENTRY_RE.search(text, pos)
+    return m.start() + 1 if m else len(text)
+
+
+def _entry(text: str, pos: int, close: str, block: Block) -> int:
+    pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+    m = _KEY.match(text, pos)
+    key = m.group(0) if m else ""
+    if close in key:  # @misc{key} with no fields at all
+        key = key[: key.index(close)]
+    block.key = key
+    pos = _SPACE.match(text, pos + len(key)).end()  # type: ignore[union-attr]
+    ch = text[pos : pos + 1]
+    if ch == close:
+        return pos + 1
+    if ch != "," or "=" in key:
+        raise _Failed(block.start, "after-key", "", _resume(text, pos))
+    pos += 1
+    while True:
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        ch = text[pos : pos + 1]
+        if ch == close:
+            return pos + 1
+        if ch == ",":
+            pos += 1
+            continue
+        if ch in ("", "@"):
+            raise _Failed(block.start, "unclosed", "", pos if ch else len(text))
+        m = _NAME.match(text, pos)
+        if not m:
+            raise _Failed(
+                pos, f"unexpected '{ch}' where a field name belongs", "check its commas and braces", _resume(text, pos)
+            )
+        name_at, name = pos, m.group(0)
+        pos = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] != "=":
+            raise _Failed(
+                name_at,
+                f"field '{name}' has no '=' and value",
+                f"write {name} = {{...}}",
+                _resume(text, pos),
+            )
+        try:
+            parts, pos = _value(text, pos + 1)
+        except _Failed as failure:
+            if not failure.message:  # ran into the next entry or the end of the file
+                raise _Failed(name_at, "value-unclosed:" + name, "", failure.resume) from None
+            raise
+        block.fields.append(Field(name, parts, name_at, pos))
+        ch = text[pos : pos + 1]
+        if ch not in (",", close):
+            if ch in ("", "@"):
+                raise _Failed(block.start, "unclosed", "", pos if ch else len(text))
+            following = text[pos : pos + 40].split("\n")[0].strip().rstrip(",")
+            block.problems.append(
+                (
+                    name_at,
+                    f"field '{name.lower()}' of '{key}' is followed by '{following[:20]}' without a comma",
+                    f"add a comma after the value of '{name.lower()}'",
+                )
+            )
+
+
+# --------------------------------------------------------------------------- into references
+
+
+class _Lines:
+    """Offsets to (line, column), for offsets visited in increasing order."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+        self.line_start = 0
+
+    def at(self, offset: int) -> tuple[int, int]:
+        if offset < self.pos:  # rare: a failure reported at the start of its block
+            self.pos, self.line, self.line_start = 0, 1, 0
+        newlines = self.text.count("\n", self.pos, offset)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.text.rfind("\n", 0, offset) + 1
+        self.pos = offset
+        return self.line, offset - self.line_start + 1
 
 
 def parse_bib(text: str, file: str, diags: Diagnostics) -> list[Reference]:
     """Parse one BibTeX file into references, reporting what cannot be used."""
-    library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
-    lines = text.splitlines()
+    blocks = scan(text)
+    lines = _Lines(text)
     strings = dict(MONTHS)
-    for block in library.blocks:
-        if isinstance(block, bm.String):
-            strings[block.key.lower()] = _strip(block.value)
+    for block in blocks:
+        if block.kind == "string" and block.failed is None and block.fields:
+            value = _resolve(block.fields[0].parts, strings)
+            if value is not None:
+                strings[block.key.lower()] = value
     refs: list[Reference] = []
-    for block in library.blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, bm.DuplicateBlockKeyBlock):
+    seen: set[str] = set()
+    for block in blocks:
+        if block.kind in ("string", "preamble") and block.failed is None:
+            continue
+        start = Mark(file, *lines.at(block.start))
+        if block.failed is not None:
+            at, message, hint = _failure(block, text, lines, file)
+            diags.add("LR300", at, message, hint, subject=block.key)
+            if block.key and _CITE_KEY.match(block.key) and block.key not in seen:
+                seen.add(block.key)  # keep the key known, so citations of it do not cascade into errors
+                refs.append(Reference(block.key, block.kind, {}, Where.at(start), text[block.start : block.end], True))
+            continue
+        if block.key in seen:
             diags.add(
                 "LR301",
-                Mark(file, line, 1),
+                start,
                 f"duplicate BibTeX key '{block.key}'",
                 "rename or merge one of the entries",
                 subject=block.key,
             )
-        elif isinstance(block, bm.DuplicateFieldKeyBlock):
-            entry = block.ignore_error_block
-            key = entry.key if isinstance(entry, bm.Entry) else "?"
-            diags.add(
-                "LR300",
-                Mark(file, line, 1),
-                f"entry '{key}' sets a field twice ({', '.join(sorted(block.duplicate_keys))})",
-                "keep one of them",
-                subject=key,
-            )
-        elif isinstance(block, bm.ParsingFailedBlock):
-            at, message, hint = _failure(block, lines, file)
-            key = _head_key(lines, line)
-            diags.add("LR300", at, message, hint, subject=key)
-            if key:  # keep the key known, so citations of it do not cascade into errors
-                refs.append(Reference(key, "misc", {}, Where.at(at), block.raw or "", broken=True))
-        elif isinstance(block, bm.Entry):
-            ref = _entry(block, lines, file, strings, diags)
-            if ref is not None:
-                refs.append(ref)
+            continue
+        ref = _reference(block, text, lines, file, strings, diags, start)
+        if ref is not None:
+            seen.add(ref.key)
+            refs.append(ref)
     return refs
 
 
-def _head_key(lines: list[str], line: int) -> str:
-    head = lines[line - 1] if 0 < line <= len(lines) else ""
-    m = re.match(r"\s*@\w+\s*[{(]\s*([^,\s=]+)\s*,", head)
-    return m.group(1) if m and re.match(CITE_KEY, m.group(1)) else ""
+def _failure(block: Block, text: str, lines: _Lines, file: str) -> tuple[Mark, str, str]:
+    failure = block.failed
+    assert failure is not None
+    label = f"entry '{block.key}'" if block.key else "this entry"
+    at = Mark(file, *lines.at(failure.pos))
+    if failure.message == "after-key":
+        return at, f"{label} has no key or no comma after its key", "write @type{key, field = {...}, ...}"
+    if failure.message == "unclosed" or failure.message.startswith("value-unclosed:"):
+        where = "at the end of the file" if failure.resume >= len(text) else "before the next entry starts"
+        suspect = _runaway(block, text) if failure.message == "unclosed" else failure.message.split(":", 1)[1]
+        if suspect:
+            f = next((f for f in block.fields if f.name == suspect), None)
+            if f is not None:
+                at = Mark(file, *lines.at(f.pos))
+            return (
+                at,
+                f"{label} is not closed {where}",
+                f"the value of '{suspect.lower()}' runs on: look for an unclosed brace or quote in it",
+            )
+        return at, f"{label} is not closed {where}", "look for an unclosed brace or quote in its fields"
+    return at, f"{label}: {failure.message}", failure.hint or "check its braces, quotes and commas"
 
 
-def _failure(block: bm.ParsingFailedBlock, lines: list[str], file: str) -> tuple[Mark, str, str]:
-    line = (block.start_line or 0) + 1
-    error = block.error
-    reason = str(getattr(error, "abort_reason", "") or error or "")
-    head = lines[line - 1] if 0 < line <= len(lines) else ""
-    name = re.match(r"\s*@(\w+)\s*[{(]\s*([^,\s=]*)", head)
-    label = f"entry '{name.group(2)}'" if name and name.group(2) else "this entry"
-    if "Unexpected block start" in reason:
-        return (
-            Mark(file, line, 1),
-            f"{label} is not closed before the next entry starts",
-            "look for an unclosed brace or quote in its fields",
-        )
-    if "end of file" in reason:
-        return Mark(file, line, 1), f"{label} is not closed at the end of the file", "add the closing brace"
-    if "after entry key" in reason:
-        return (
-            Mark(file, line, 1),
-            f"{label} has no key or no comma after its key",
-            "write @type{key, field = {...}, ...}",
-        )
-    first = reason.strip().splitlines()[0] if reason.strip() else "could not be parsed"
-    return Mark(file, line, 1), f"{label}: {first}", "check its braces, quotes and commas"
+_FIELD_INSIDE = re.compile(r"\n\s*[A-Za-z][\w-]*\s*=\s*[{\"\d]")
 
 
-def _entry(
-    block: bm.Entry, lines: list[str], file: str, strings: dict[str, str], diags: Diagnostics
+def _runaway(block: Block, text: str) -> str:
+    """The field whose value swallowed the fields after it: the likely unclosed brace."""
+    for f in block.fields:
+        if _FIELD_INSIDE.search(text, f.pos, f.end):
+            return f.name
+    return ""
+
+
+def _reference(
+    block: Block, text: str, lines: _Lines, file: str, strings: dict[str, str], diags: Diagnostics, start: Mark
 ) -> Reference | None:
-    first_line = block.start_line or 0
-    start = Mark(file, first_line + 1, _col(lines, first_line, "@"))
-    where = Where.at(start)
-    fields: dict[str, str] = {}
     key = block.key
-    if not re.match(CITE_KEY, key):
+    if not _CITE_KEY.match(key):
         diags.add(
             "LR300",
             start,
@@ -135,77 +356,57 @@ def _entry(
             "write @type{key, ...} with a key of letters, digits and _:.-/",
         )
         return None
+    where = Where.at(start)
+    fields: dict[str, str] = {}
     broken = False
+    problems = {pos: (message, hint) for pos, message, hint in block.problems}
     for f in block.fields:
-        name = f.key.lower()
-        line0 = f.start_line if f.start_line is not None else (block.start_line or 0)
-        at = Mark(file, line0 + 1, _col(lines, line0, f.key))
-        where.keys[name] = (at.line, at.col)
-        trailing = _trailing(str(f.value))
-        if trailing:
-            diags.add(
-                "LR300",
-                at,
-                f"field '{name}' of '{key}' is followed by '{trailing[:20]}' without a comma",
-                f"add a comma after the value of '{name}'",
-                subject=key,
-            )
-            fields[name] = decode(_strip(str(f.value).strip()[: -len(trailing)]))
+        name = f.name.lower()
+        at = Mark(file, *lines.at(f.pos))
+        if name in fields:
+            diags.add("LR300", at, f"entry '{key}' sets a field twice ({name})", "keep one of them", subject=key)
             broken = True
             continue
-        value = _resolve(str(f.value), strings)
+        where.keys[name] = (at.line, at.col)
+        if f.pos in problems:
+            message, hint = problems[f.pos]
+            diags.add("LR300", at, message, hint, subject=key)
+            broken = True
+        value = _resolve(f.parts, strings)
         if value is None:
+            written = " # ".join(f.parts)
             diags.add(
                 "LR307",
                 at,
-                f"field '{name}' of '{key}' uses an undefined @string macro ({str(f.value).strip()})",
+                f"field '{name}' of '{key}' uses an undefined @string macro ({written})",
                 "put the value in braces, or define the macro with @string",
                 subject=key,
             )
-            fields[name] = str(f.value).strip()
+            fields[name] = written
             continue
-        fields[name] = decode(value) if name not in ("doi", "url", "pmid", "nct", "eprint") else value.strip()
-    return Reference(key, block.entry_type.lower(), fields, where, block.raw or "", broken)
+        fields[name] = value
+        if name in DISPLAYED and "\\" in value:
+            for macro in unknown_macros(value):
+                diags.add(
+                    "LR314",
+                    at,
+                    f"field '{name}' of '{key}' uses the LaTeX macro \\{macro}, which is shown as '{macro}'",
+                    "write the text itself (Unicode is fine), or a macro from the editors' guide",
+                    subject=key,
+                )
+    return Reference(key, block.kind, fields, where, text[block.start : block.end], broken)
 
 
-def _col(lines: list[str], line0: int, needle: str) -> int:
-    text = lines[line0] if 0 <= line0 < len(lines) else ""
-    i = text.lower().find(needle.lower())
-    return i + 1 if i >= 0 else 1
-
-
-def _strip(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and ((value[0] == "{" and value[-1] == "}") or (value[0] == '"' and value[-1] == '"')):
-        return value[1:-1]
-    return value
-
-
-def _trailing(raw: str) -> str:
-    """Text after a complete braced or quoted value: the sign of a missing comma."""
-    raw = raw.strip()
-    if raw[:1] not in '{"' or "#" in raw:
-        return ""
-    if raw[0] == "{" and raw[-1] == "}" and raw.count("{") == 1 and raw.count("}") == 1:
-        return ""  # one pair of braces around the whole value: the common case
-    if raw[0] == '"':
-        end = raw.find('"', 1)
-        return raw[end + 1 :].strip() if end > 0 else ""
-    depth = 0
-    for m in _BRACE.finditer(raw):  # visits braces only, not every character
-        depth += 1 if m.group(0) == "{" else -1
-        if depth == 0:
-            return raw[m.end() :].strip()
-    return ""
-
-
-def _resolve(raw: str, strings: dict[str, str]) -> str | None:
-    """Resolve a raw field value: literals, numbers, macros and ``#`` concatenation."""
-    parts = [p.strip() for p in _split_concat(raw)]
+def _resolve(parts: list[str], strings: dict[str, str]) -> str | None:
+    """A value as text: literals without their delimiters, numbers, macros resolved."""
+    if len(parts) == 1:  # the common case
+        part = parts[0]
+        if part[:1] in ("{", '"'):
+            return part[1:-1]
     out = []
     for part in parts:
-        if part[:1] in '{"':
-            out.append(_strip(part))
+        if part[:1] in ("{", '"'):
+            out.append(part[1:-1])
         elif part.isdigit():
             out.append(part)
         elif part.lower() in strings:
@@ -213,28 +414,6 @@ def _resolve(raw: str, strings: dict[str, str]) -> str | None:
         else:
             return None
     return "".join(out)
-
-
-def _split_concat(raw: str) -> list[str]:
-    if "#" not in raw:
-        return [raw] if raw.strip() else [""]
-    parts: list[str] = []
-    current: list[str] = []
-    depth, quote = 0, False
-    for ch in raw:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif ch == '"' and depth == 0:
-            quote = not quote
-        if ch == "#" and depth == 0 and not quote:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return [p for p in parts if p.strip()] or [""]
 
 
 def read_bib(path: Path, file: str, diags: Diagnostics) -> list[Reference]:

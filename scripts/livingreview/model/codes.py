@@ -122,6 +122,41 @@ CODES: dict[str, Code] = {
         "warn",
         "A field is present but empty. Fill it or remove it.",
     ),
+    "LR314": Code(
+        "unknown LaTeX macro",
+        "warn",
+        "A displayed field uses a LaTeX macro the decoder does not know; it is shown as its name "
+        "(\\LuaTeX reads 'LuaTeX'). Write the text itself, in Unicode if need be.",
+    ),
+    "LR316": Code(
+        "citation key outside the key grammar",
+        "error",
+        "Pandoc reads the key, but no BibTeX entry of this review can have it: keys use ASCII letters, "
+        "digits and _:.#$%&+?<>~/- only.",
+    ),
+    "LR317": Code(
+        "bare @key in text",
+        "warn",
+        "Pandoc reads a bare @key as an author-in-text citation; this site numbers bracketed citations only. "
+        "Write [@key] (or escape the @ as \\@).",
+    ),
+    "LR318": Code(
+        "journal not in NLM form",
+        "warn",
+        "Vancouver style names journals by their NLM title abbreviation (J Clin Oncol, Br J Haematol): "
+        "no periods, no informal acronyms, no full titles.",
+    ),
+    "LR319": Code(
+        "web source without access date",
+        "warn",
+        "A web source in Vancouver style says when it was consulted: add urldate = {YYYY-MM-DD}.",
+    ),
+    "LR320": Code(
+        "journal not in the NLM list",
+        "info",
+        "The journal is not in the project's table of NLM title abbreviations (text/journals.py). Check its "
+        "abbreviation in the NLM Catalog and add it there.",
+    ),
     "LR340": Code(
         "impossible page range",
         "warn",

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar
 
+from ..text.latex import decode
 from ..text.names import split_authors
 from .where import Where
 
@@ -28,6 +29,36 @@ SLUG = r"^[a-z0-9][a-z0-9-]*$"
 #: BibTeX's own key grammar, as biber and Pandoc accept it.
 CITE_KEY = r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"
 ENDPOINT_ID = r"^[a-z0-9][a-z0-9_]*$"
+
+#: BibTeX fields that readers see (the formatted reference, labels, search): decoded
+#: from LaTeX when first shown, and checked for macros the decoder does not know.
+DISPLAYED = frozenset(
+    [
+        "author",
+        "editor",
+        "title",
+        "journal",
+        "booktitle",
+        "publisher",
+        "organization",
+        "howpublished",
+        "institution",
+        "school",
+        "volume",
+        "number",
+        "pages",
+        "year",
+        "month",
+        "edition",
+        "series",
+        "address",
+        "type",
+        "chapter",
+        "urldate",
+    ]
+)
+#: Identifiers and addresses: shown as written, never decoded.
+VERBATIM = frozenset(["doi", "url", "pmid", "nct", "eprint", "urldate"])
 
 
 def fld(
@@ -426,7 +457,7 @@ def hints(cls: type) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class Reference:
-    """A BibTeX entry, with its fields decoded from LaTeX for display."""
+    """A BibTeX entry: its fields as written (LaTeX), decoded for display on first use."""
 
     key: str
     entry_type: str
@@ -437,9 +468,9 @@ class Reference:
     #: True when the entry could not be read in full (already reported); checks of
     #: its fields are skipped so that one syntax error does not cascade.
     broken: bool = False
-    #: Text derived from the fields (author names, labels, the formatted entry),
-    #: computed on first use: checking needs none of it, and a page cites the same
-    #: entry many times. Never pickled, so the parse cache cannot hold stale text.
+    #: Text derived from the fields (decoded text, author names, labels, the formatted
+    #: entry), computed on first use: checking needs none of it, and a page cites the
+    #: same entry many times. Never pickled, so the parse cache cannot hold stale text.
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> list[Any]:
@@ -450,6 +481,16 @@ class Reference:
             object.__setattr__(self, f.name, value)
 
     def get(self, name: str) -> str:
+        """A field as readers see it: LaTeX decoded to Unicode text (identifiers as written)."""
+        try:
+            return self.derived["text:" + name]  # type: ignore[no-any-return]
+        except KeyError:
+            raw = self.fields.get(name, "")
+            text = self.derived["text:" + name] = raw.strip() if name in VERBATIM else decode(raw)
+            return text
+
+    def latex(self, name: str) -> str:
+        """A field as written in the .bib file, macros resolved and outer delimiters removed."""
         return self.fields.get(name, "")
 
     def memo(self, name: str, make: Callable[[Reference], T]) -> T:
@@ -484,7 +525,7 @@ class Reference:
 
 
 def _names(ref: Reference) -> tuple[list[str], bool]:
-    return ref.memo("names", lambda r: split_authors(r.get("author")))
+    return ref.memo("names", lambda r: split_authors(r.latex("author")))
 
 
 # --------------------------------------------------------------------------- comparison tables

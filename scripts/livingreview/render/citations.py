@@ -76,21 +76,28 @@ class Citer:
         links = []
         for item in items:
             ref = self.references.get(item.key)
+            # Pandoc's prefix ("see", "compare") reads before its number, as CSL styles print it
+            before = f"{escape(item.prefix)} " if item.prefix else ""
             if ref is None:
-                links.append(f'<span class="lr-cite-missing">?{escape(item.key)}</span>')
+                links.append(f'{before}<span class="lr-cite-missing">?{escape(item.key)}</span>')
                 continue
             n = self.number(item.key)
             hover = short_label(ref) + (f", {item.locator}" if item.locator else "")
-            links.append(f'<a href="#cite-{n}" title="{escape(hover)}" data-lr-key="{escape(item.key)}">{n}</a>')
-        return Markup(f'<sup class="lr-cite">[{", ".join(links)}]</sup>')
+            links.append(
+                f'{before}<a href="#cite-{n}" title="{escape(hover)}" data-lr-key="{escape(item.key)}">{n}</a>'
+            )
+        separator = "; " if any(item.prefix for item in items) else ", "
+        return Markup(f'<sup class="lr-cite">[{separator.join(links)}]</sup>')
 
     def key(self, key: str, locator: str = "") -> Markup:
         return self.cite([cite.CiteItem(key, locator)])
 
     def text(self, markdown: str) -> Markup:
-        """Markdown from the data: HTML made inert, citations numbered."""
-        safe = html.escape(markdown, quote=False)
-        return Markup(cite.replace(safe, lambda c: str(self.cite(c.items))))
+        """Markdown from the data: HTML made inert, citations numbered.
+
+        Citations are found in the text as written (so that one in an HTML comment or
+        code stays text, as the checker saw it) and each piece is escaped once."""
+        return Markup(cite.replace(markdown, lambda c: str(self.cite(c.items)), _inert))
 
     def inline(self, markdown: str) -> Markup:
         """Like :meth:`text` but on one line, for table cells."""
@@ -108,6 +115,10 @@ class Citer:
                 f'[&#8599;]({escape(back)} "In the bibliography")</li>'
             )
         return Markup('<ol class="lr-references" markdown="1">\n' + "\n".join(items) + "\n</ol>")
+
+
+def _inert(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+from markupsafe import Markup
+
 from ..model.records import (
     Change,
     Construct,
@@ -226,4 +228,6 @@ def guide_page(renderer: Renderer) -> str | None:
         body,
     )
     body = re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) - 1) + " ", body, flags=re.M)
-    return renderer.template("guide.md.jinja", body=body, fields=field_reference())
+    # The guide is Markdown the project wrote, handed to the page as Markdown (as narrative
+    # pages are): escaping it here would show entity text inside its code spans.
+    return renderer.template("guide.md.jinja", body=Markup(body), fields=field_reference())
