@@ -159,14 +159,14 @@ CODES: dict[str, Code] = {
     ),
     "LR340": Code(
         "impossible page range",
-        "warn",
+        "info",
         "The page range ends before it starts (1770-1709): a typing slip carried over from a reference "
         "list. Correct it from another review's list and record the change in `corrected = {pages: ...}`; "
         "if no source gives the right pages, keep them and say so in `flagged = {pages: ...}`.",
     ),
     "LR341": Code(
         "DOI does not fit the entry",
-        "warn",
+        "info",
         "The DOI's publisher prefix or the year it carries does not fit the entry's journal or year, so it "
         "probably belongs to another publication (a meeting abstract from another year, another journal). "
         "Check it; remove a wrong DOI, or say why it stays in `flagged = {doi: ...}`.",
@@ -265,7 +265,7 @@ CODES: dict[str, Code] = {
     "LR504": Code("unknown record id", "error", "No record has this id."),
     "LR505": Code(
         "counts may hide a disagreement",
-        "warn",
+        "info",
         "Two reviews give different patient counts for the record under different count endpoints "
         "(one as enrolled, the other as infused), and neither reports the other's endpoint, so they are "
         "never compared. Read what each review calls the patients and set `reported_as` on both "
