@@ -115,3 +115,49 @@ def test_the_flowchart_lays_out_without_overlap(tmp_path: Path) -> None:
     drawing = str(svg(flow))
     assert drawing.count('class="lr-flow-node') == 4
     assert '<title id="flow-consolidate-title">Consolidate with a transplant?</title>' in drawing
+
+
+def count(endpoint: str, value: float, review: str, reported_as: str | None = None) -> Result:
+    return Result(
+        endpoint=endpoint,
+        source=Source(ref="p", locator="T1", review=review),
+        value=value,
+        reported_as=reported_as,
+    )
+
+
+FAMILIES = {"n_enrolled": "patients", "n_infused": "patients"}
+
+
+def test_counts_under_different_endpoints_are_compared_only_when_their_wording_allows() -> None:
+    from livingreview.check.compare import comparable
+
+    treated_a, treated_b = count("n_enrolled", 195, "a", "treated"), count("n_infused", 194, "b", "treated")
+    assert comparable(treated_a, treated_b, FAMILIES)
+    assert comparable(count("n_enrolled", 78, "a", "unspecified"), treated_b, FAMILIES)
+    # enrolled and treated are different counts, and an unmarked count says nothing
+    assert not comparable(count("n_enrolled", 97, "a", "enrolled"), treated_b, FAMILIES)
+    assert not comparable(count("n_enrolled", 97, "a"), treated_b, FAMILIES)
+    # without the vocabulary's families nothing changes
+    assert not comparable(treated_a, treated_b)
+
+
+def test_a_count_disagreement_across_endpoints_is_found() -> None:
+    from livingreview.check.compare import disagreements
+    from livingreview.model.records import Construct, Design, Population, Trial
+
+    trial = Trial(
+        id="t",
+        name="T",
+        title="t",
+        status="reported",
+        design=Design(type="prospective-trial"),
+        population=Population(age_group="adults"),
+        construct=Construct(targets=["CD19"], cell_source="autologous"),
+        verified=__import__("datetime").date(2026, 1, 1),
+        results=[count("n_enrolled", 78, "a", "unspecified"), count("n_infused", 55, "b", "treated")],
+    )
+    found = disagreements(trial, FAMILIES)
+    assert [tuple(r.value for r in d.results) for d in found] == [(78, 55)]
+    assert found[0].across_endpoints
+    assert disagreements(trial) == []

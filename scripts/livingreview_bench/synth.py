@@ -244,6 +244,7 @@ def _endpoints(repo: Path) -> dict[str, dict[str, str]]:
     return {
         k: {"kind": str(v["kind"]), "group": str(v["group"]), "label": str(v["label"])}
         for k, v in data["endpoints"].items()
+        if v["kind"] != "hazard-ratio"  # a hazard ratio needs a comparison the generator cannot invent
     }
 
 

@@ -10,7 +10,7 @@ from ..model.denominators import RATE_ENDPOINTS, denominator, in_plots
 from ..model.diagnostics import Diagnostics
 from ..model.records import Result, Trial
 from ..model.review import Review
-from .compare import disagreements
+from .compare import Families, comparable, disagreements, families, linked
 from .text import check_markup, check_text, resolve_key, suggest_endpoint, text_fields
 
 REGISTRY = re.compile(
@@ -25,7 +25,10 @@ def check_trial(review: Review, trial: Trial, diags: Diagnostics) -> set[str]:
     cited = _check_trial_citations(review, trial, diags)
     _check_registry(trial, diags)
     _check_numbers(review, trial, diags)
-    _check_disagreements(trial, diags)
+    fams = families(review.endpoints)
+    _check_links(trial, diags)
+    _check_hidden_counts(trial, fams, diags)
+    _check_disagreements(trial, fams, diags)
     _check_denominators(trial, diags)
     return cited
 
@@ -207,7 +210,7 @@ def _check_value(r: Result, kind: str, group: str, subject: str, diags: Diagnost
                 f"remove {name}",
                 subject=subject,
             )
-    if kind in ("duration", "age") and r.n is not None:
+    if kind in ("duration", "age", "hazard-ratio") and r.n is not None:
         diags.add(
             "LR409",
             w.value("n"),
@@ -257,7 +260,36 @@ def _check_value(r: Result, kind: str, group: str, subject: str, diags: Diagnost
                     "check the value, n and N against the source",
                     subject=subject,
                 )
-    elif kind == "count" and r.value is not None and not float(r.value).is_integer():
+    if kind == "hazard-ratio":
+        if r.value is not None and r.value <= 0:
+            diags.add("LR412", w.value("value"), f"hazard ratio {_fmt(r.value)} is not above 0", subject=subject)
+        if not r.comparison:
+            diags.add(
+                "LR412",
+                w.start,
+                f"hazard ratio for '{r.endpoint}' does not say which groups it compares",
+                "add comparison: (for example 'high vs low disease burden')",
+                subject=subject,
+            )
+    else:
+        for name in ("comparison", "adjusted"):
+            if getattr(r, name) is not None:
+                diags.add(
+                    "LR413",
+                    w.value(name),
+                    f"{name} applies to hazard ratios, not to the {kind} '{r.endpoint}'",
+                    f"remove {name}, or use subgroup for a subgroup's value",
+                    subject=subject,
+                )
+    if r.reported_as is not None and kind != "count":
+        diags.add(
+            "LR411",
+            w.value("reported_as"),
+            f"reported_as applies to patient counts, not to the {kind} '{r.endpoint}'",
+            "remove reported_as, or say the source's wording in note",
+            subject=subject,
+        )
+    if kind == "count" and r.value is not None and not float(r.value).is_integer():
         diags.add("LR410", w.value("value"), f"{_fmt(r.value)} patients is not a whole number", subject=subject)
     elif kind in ("duration", "age") and r.value is not None and r.value <= 0:
         diags.add(
@@ -312,14 +344,63 @@ def describe(r: Result) -> str:
     return f"{value} ({r.source.ref}{via}, {r.source.locator})"
 
 
-def _check_disagreements(trial: Trial, diags: Diagnostics) -> None:
-    for d in disagreements(trial):
+def _check_links(trial: Trial, diags: Diagnostics) -> None:
+    for r in trial.results:
+        link = r.compare_with
+        if link is not None and not linked(trial, r):
+            subgroup = link.subgroup
+            what = link.endpoint + (f" [{subgroup}]" if subgroup else "")
+            diags.add(
+                "LR506",
+                r.where.value("compare_with"),
+                f"{trial.id}: compare_with names {what}, but the record has no such value at this time point",
+                "check the endpoint id and the subgroup against the value meant",
+                subject=trial.id,
+            )
+
+
+def _check_hidden_counts(trial: Trial, fams: Families, diags: Diagnostics) -> None:
+    """Counts of one family that differ across reviews under different endpoints, never compared."""
+    counts = [r for r in trial.results if r.endpoint in fams and r.value is not None]
+    reported = {(r.source.review, r.endpoint, r.subgroup or "") for r in counts}
+    for i, a in enumerate(counts):
+        for b in counts[i + 1 :]:
+            if (
+                a.endpoint == b.endpoint
+                or fams[a.endpoint] != fams[b.endpoint]
+                or a.source.review == b.source.review
+                or (a.subgroup or "") != (b.subgroup or "")
+                or (a.timepoint, a.timepoint_label) != (b.timepoint, b.timepoint_label)
+                or a.value == b.value
+                or (a.cutoff and b.cutoff and a.cutoff != b.cutoff)
+                or comparable(a, b, fams)
+                or (a.source.review, b.endpoint, a.subgroup or "") in reported
+                or (b.source.review, a.endpoint, b.subgroup or "") in reported
+            ):
+                continue
+            diags.add(
+                "LR505",
+                b.where.value("endpoint"),
+                f"{trial.id}: {describe(a)} is filed as {a.endpoint} and {describe(b)} as {b.endpoint}; "
+                "they may count the same patients but are never compared",
+                "set reported_as on both to what each review calls the patients (treated, enrolled, "
+                "unspecified), or correct the endpoint",
+                subject=trial.id,
+            )
+
+
+def _check_disagreements(trial: Trial, fams: Families, diags: Diagnostics) -> None:
+    for d in disagreements(trial, fams):
         endpoint, timepoint, label, subgroup = d.key
         what = endpoint + (f" at {_fmt(timepoint)} months" if timepoint else "") + (f" ({label})" if label else "")
         what += f" [{subgroup}]" if subgroup else ""
+        if d.across_endpoints:
+            what += " (filed as " + ", ".join(dict.fromkeys(r.endpoint for r in d.results)) + ")"
         reports = "; ".join(describe(r) for r in d.results)
         code = "LR500" if d.same_paper else "LR501"
         verb = "reviews report" if d.same_paper else "publications report"
+        if d.why:
+            verb += " (under two definitions or names)"
         diags.add(
             code,
             d.results[1].where.value("value"),

@@ -11,15 +11,18 @@ from ..model.memo import Memo
 from ..model.records import Reference
 from ..model.review import Review
 from .nlm import check_nlm
+from .provenance import check_provenance
 
 
 def check_references(review: Review, diags: Diagnostics, memo: Memo) -> None:
     seen_doi: dict[str, str] = {}
     seen_pmid: dict[str, str] = {}
+    reviews = _reviews(review)
     for key, ref in sorted(review.references.items()):
         if ref.broken:
             continue
         memo.checked("check-reference", (ref,), diags, partial(_check_reference, ref))
+        memo.checked("check-provenance", (ref, tuple(sorted(reviews))), diags, partial(check_provenance, ref, reviews))
         doi, pmid = ref.doi, ref.pmid
         if doi and DOI.match(doi):
             if doi.lower() in seen_doi:
@@ -90,3 +93,8 @@ def _check_reference(ref: Reference, diags: Diagnostics) -> None:
             "add doi = {...} or pmid = {...} where the publication has one",
             subject=key,
         )
+
+
+def _reviews(review: Review) -> set[str]:
+    """Keys of the source reviews: every key a record names as the review a value was read in."""
+    return {r.source.review for t in review.trials.values() for r in t.results if r.source.review}

@@ -47,8 +47,23 @@ from . import codec
 
 #: Where versions before 0.2 kept their cache, inside the review. Never read.
 LEGACY_DIR = ".livingreview-cache"
-#: Bump when the model or a parser changes how files turn into objects.
-FORMAT = f"{__version__}-3"
+
+
+def _code_digest() -> str:
+    """A digest of the package's own source: a cache written by other code is not read back.
+
+    Parsers, the model's fields and the checks all shape what is cached; keying on the code
+    itself means no one has to remember to bump a number when one of them changes.
+    """
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
+#: Bump when the cache's layout changes; the code digest covers parsers, model and checks.
+FORMAT = f"{__version__}-3-{_code_digest()}"
 #: Python's version is part of the key: a parser may depend on it.
 _PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
 #: A file modified this recently may be modified again within the same clock tick,

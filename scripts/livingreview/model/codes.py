@@ -190,6 +190,27 @@ CODES: dict[str, Code] = {
         "The journal is not in the project's table of NLM title abbreviations (text/journals.py). Check its "
         "abbreviation in the NLM Catalog and add it there.",
     ),
+    "LR340": Code(
+        "impossible page range",
+        "info",
+        "The page range ends before it starts (1770-1709): a typing slip carried over from a reference "
+        "list. Correct it from another review's list and record the change in `corrected = {pages: ...}`; "
+        "if no source gives the right pages, keep them and say so in `flagged = {pages: ...}`.",
+    ),
+    "LR341": Code(
+        "DOI does not fit the entry",
+        "info",
+        "The DOI's publisher prefix or the year it carries does not fit the entry's journal or year, so it "
+        "probably belongs to another publication (a meeting abstract from another year, another journal). "
+        "Check it; remove a wrong DOI, or say why it stays in `flagged = {doi: ...}`.",
+    ),
+    "LR343": Code(
+        "provenance field malformed",
+        "error",
+        "`metadata-from` starts with the key of the review whose reference list the entry follows "
+        "({saleh2023car, ref. 69}); `corrected` and `flagged` hold items 'field: what and why', each "
+        "starting with the name of the field it is about, separated by '; '.",
+    ),
     # Numbers
     "LR400": Code("percentage outside 0-100", "error", "A rate is a percentage between 0 and 100."),
     "LR401": Code("n greater than N", "error", "The patients with the outcome cannot outnumber the population."),
@@ -238,6 +259,23 @@ CODES: dict[str, Code] = {
         "`mrd_threshold` only for MRD endpoints, and n/N not for durations.",
     ),
     "LR410": Code("count is not whole", "error", "Counts of patients are whole numbers."),
+    "LR411": Code(
+        "wording on a value that is not a count",
+        "error",
+        "`reported_as` says what a source called the patients it counted; it belongs on patient-count "
+        "endpoints (n_enrolled, n_infused) only.",
+    ),
+    "LR412": Code(
+        "hazard ratio incomplete",
+        "error",
+        "A hazard ratio is a positive number and says which groups it compares (`comparison: high vs low "
+        "disease burden`), the group whose risk is given first.",
+    ),
+    "LR413": Code(
+        "comparison on a value that is not a hazard ratio",
+        "error",
+        "`comparison` and `adjusted` describe hazard ratios only. For a rate in a subgroup, use `subgroup`.",
+    ),
     # Editorial state
     "LR500": Code(
         "reviews report a value differently",
@@ -258,6 +296,21 @@ CODES: dict[str, Code] = {
     ),
     "LR503": Code("duplicate id", "error", "Two records, tables or flowcharts share an id. Rename one."),
     "LR504": Code("unknown record id", "error", "No record has this id."),
+    "LR505": Code(
+        "counts may hide a disagreement",
+        "info",
+        "Two reviews give different patient counts for the record under different count endpoints "
+        "(one as enrolled, the other as infused), and neither reports the other's endpoint, so they are "
+        "never compared. Read what each review calls the patients and set `reported_as` on both "
+        "(`treated`, `enrolled`, `unspecified`...): matching words are then shown as reports that differ. "
+        "If a count was filed under the wrong endpoint, correct it and add a history entry.",
+    ),
+    "LR506": Code(
+        "link to a value that does not exist",
+        "error",
+        "`compare_with` names an endpoint (and subgroup) for which the record has no value at the same "
+        "time point. Check the endpoint id and the subgroup's spelling.",
+    ),
     # Tables and flowcharts
     "LR600": Code(
         "unknown record field",

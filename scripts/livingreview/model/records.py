@@ -140,7 +140,7 @@ StudyType = Literal[
 ]
 Status = Literal["reported", "recruiting", "not-yet-recruiting", "active", "completed", "unknown"]
 AgeGroup = Literal["infants", "children", "children-and-young-adults", "adults", "all-ages", "not-stated"]
-EndpointKind = Literal["rate", "duration", "count", "age"]
+EndpointKind = Literal["rate", "duration", "count", "age", "hazard-ratio"]
 EndpointGroup = Literal["population", "response", "survival", "toxicity", "transplant", "follow-up"]
 DurationUnit = Literal["months", "days", "weeks", "years"]
 
@@ -198,6 +198,10 @@ class Result:
         "scale",
         "mrd_method",
         "mrd_threshold",
+        "comparison",
+        "adjusted",
+        "reported_as",
+        "compare_with",
         "source",
         "note",
     )
@@ -248,7 +252,49 @@ class Result:
     mrd_threshold: float | None = fld(
         "MRD negativity threshold as a fraction (1e-4 for 0.01%).", default=None, exclusive_minimum=0
     )
+    comparison: str | None = fld(
+        "For hazard ratios: the groups compared, the group whose risk is given first.",
+        default=None,
+        examples=["high vs low disease burden", "consolidative allo-SCT vs no consolidation"],
+    )
+    adjusted: bool | None = fld(
+        "For hazard ratios: true for a multivariable (adjusted) estimate, false for an unadjusted one; "
+        "leave it out when the source does not say.",
+        default=None,
+    )
+    reported_as: str | None = fld(
+        "For patient counts: what the source calls these patients: `treated` (treated, infused, "
+        "received cells), `enrolled` (enrolled, included), or `unspecified` when it gives only a number "
+        "of patients. Counts of one record under different count endpoints are compared when the words "
+        "match or one is `unspecified`.",
+        default=None,
+        pattern=SLUG,
+        examples=["treated", "unspecified"],
+    )
+    compare_with: Link | None = fld(
+        "Another value of the same record that measures the same thing under another definition, "
+        "label or cohort name; the page shows the two side by side as reports that differ.",
+        default=None,
+    )
     note: str | None = fld("Anything a reader needs to read the value correctly.", default=None)
+    where: Where = where_field()
+
+
+@dataclass(slots=True)
+class Link:
+    """A pointer from one reported value to another value of the same record."""
+
+    key_order: ClassVar[tuple[str, ...]] = ("endpoint", "subgroup", "why")
+
+    endpoint: str = fld("Endpoint id of the other value.", pattern=ENDPOINT_ID, examples=["mrd_neg_cr"])
+    why: str = fld(
+        "Why the two values are one measure, in a sentence readers see.",
+        examples=["Testa 2024 calls the 96% CR/CRi; Saleh 2023 calls it an MRD-negative response."],
+    )
+    subgroup: str | None = fld(
+        "Subgroup of the other value; leave it out when the other value is for the whole population.",
+        default=None,
+    )
     where: Where = where_field()
 
 
@@ -385,15 +431,32 @@ class Endpoint:
 
     label: str = fld("Short column label.", examples=["CR/CRi"])
     name: str = fld("Full name.")
-    kind: EndpointKind = fld("rate (%), duration (months), count (patients) or age (years).")
+    kind: EndpointKind = fld(
+        "rate (%), duration (months), count (patients), age (years) or hazard-ratio (a ratio of "
+        "hazards between two groups, with its comparison)."
+    )
     group: EndpointGroup = fld("Where the endpoint belongs on a study page.")
     definition: str = fld("What the endpoint means.")
+    compare_as: str | None = fld(
+        "For patient counts: a family name shared by the count endpoints that can count the same "
+        "patients under different words (enrolled, infused). Counts of one family are compared across "
+        "endpoints when each says what its source called the patients (`reported_as`).",
+        default=None,
+        pattern=SLUG,
+        examples=["patients"],
+    )
     id: str = fld("Set from the mapping key.", default="")
     where: Where = where_field()
 
     @property
     def unit(self) -> str:
-        return {"rate": "%", "duration": "months", "count": "patients", "age": "years"}[self.kind]
+        return {
+            "rate": "%",
+            "duration": "months",
+            "count": "patients",
+            "age": "years",
+            "hazard-ratio": "hazard ratio",
+        }[self.kind]
 
 
 @dataclass(slots=True)

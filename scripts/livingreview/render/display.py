@@ -100,6 +100,8 @@ def value_text(r: Result, endpoint: Endpoint) -> str:
         text = f"{prefix}{core}%"
     elif unit == "patients":
         text = f"{prefix}{core}"
+    elif unit == "hazard ratio":
+        text = f"HR {prefix}{core}"
     else:
         text = f"{prefix}{core} {unit}"
     if r.ci:
@@ -133,4 +135,8 @@ def qualifiers(r: Result) -> list[str]:
         out.append(f"MRD by {MRD[r.mrd_method]}")
     if r.mrd_threshold:
         out.append(f"threshold {num(r.mrd_threshold)}")
+    if r.comparison:
+        out.append(r.comparison)
+    if r.adjusted is not None:
+        out.append("multivariable (adjusted)" if r.adjusted else "unadjusted")
     return out

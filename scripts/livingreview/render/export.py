@@ -43,6 +43,9 @@ CSV_COLUMNS = [
     "scale",
     "mrd_method",
     "mrd_threshold",
+    "comparison",
+    "adjusted",
+    "reported_as",
     "note",
     "slip",
 ]
@@ -162,6 +165,9 @@ def _csv_rows(review: Review, trial: Trial) -> str:
                 r.scale or "",
                 r.mrd_method or "",
                 _num(r.mrd_threshold),
+                r.comparison or "",
+                "" if r.adjusted is None else ("yes" if r.adjusted else "no"),
+                r.reported_as or "",
                 r.note or "",
                 r.source.slip or "",
             ]

@@ -20,7 +20,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..check.compare import Disagreement, disagreements
+from ..check.compare import Disagreement, disagreements, families
+from ..check.provenance import items
 from ..model.codes import CODES
 from ..model.diagnostics import Diagnostic
 from ..model.memo import Memo
@@ -129,6 +130,7 @@ class Renderer:
         )
         self.cited_by = CitedBy()
         self.endpoint_order = {k: i for i, k in enumerate(review.endpoints)}
+        self.families = families(review.endpoints)
 
     # ------------------------------------------------------------------ helpers
 
@@ -226,7 +228,7 @@ class Renderer:
         for other in others:
             ref = self.review.references.get(other.source.ref)
             via = self.review.references.get(other.source.review or "")
-            said = [value_text(other, endpoint), n_of_n(other)]
+            said = [value_text(other, self.review.endpoints.get(other.endpoint, endpoint)), n_of_n(other)]
             whose = [short_label(ref) if ref else other.source.ref, f"read in {short_label(via)}" if via else ""]
             text = f"{', '.join(x for x in said if x)} ({', '.join(x for x in whose if x)})"
             lines.append(Markup("<strong>Also reported</strong> ") + escape_inline(text))
@@ -276,10 +278,10 @@ class Renderer:
     def differences(self, trial: Trial) -> list[dict[str, Any]]:
         out = []
         for d in self.disagreements(trial):
-            endpoint = self.review.endpoints.get(d.key[0])
+            endpoint = self.review.endpoints.get(d.results[0].endpoint)
             if endpoint is None:
                 continue
-            what = endpoint.name
+            what = "Number of patients" if d.key[0] in self.families.values() else endpoint.name
             tp = timepoint_text(d.results[0])
             if tp:
                 what += f" at {tp}"
@@ -289,9 +291,16 @@ class Renderer:
             for r in d.results:
                 via = self.review.references.get(r.source.review or "")
                 ref = self.review.references.get(r.source.ref)
+                own = self.review.endpoints.get(r.endpoint, endpoint)
+                filed = own.label if d.across_endpoints else ""
+                if filed and r.reported_as:
+                    said = "does not say which" if r.reported_as == "unspecified" else f"says {r.reported_as}"
+                    filed += f" (the review {said})"
                 reports.append(
                     {
-                        "value": value_text(r, endpoint),
+                        "value": value_text(r, own),
+                        "endpoint": filed,
+                        "subgroup": (r.subgroup or "") if d.why else "",
                         "n_of_n": n_of_n(r),
                         "primary": short_label(ref) if ref else r.source.ref,
                         "via": short_label(via) if via else "",
@@ -299,7 +308,7 @@ class Renderer:
                         "population": POPULATION.get(r.population or "", ""),
                     }
                 )
-            out.append({"what": what, "same_paper": d.same_paper, "reports": reports})
+            out.append({"what": what, "same_paper": d.same_paper, "why": d.why or "", "reports": reports})
         return out
 
     def table_view(self, table: Table) -> TableView:
@@ -308,7 +317,8 @@ class Renderer:
         return self.memo.get("table-view", deps, partial(build_table, self.review, table, self.memo))
 
     def disagreements(self, trial: Trial) -> list[Disagreement]:
-        return self.memo.get("disagreements", (trial,), partial(disagreements, trial))
+        deps = (trial, self.memo.values_of("endpoints", self.review.endpoints))
+        return self.memo.get("disagreements", deps, partial(disagreements, trial, self.families))
 
     def study(self, trial: Trial) -> str:
         """A study's page; kept and reused while the record and its context stay the same."""
@@ -472,8 +482,22 @@ class Renderer:
                 key=ref.key,
                 html=reference_html(ref),
                 cited_on=[(title, md_link("bibliography.md", p)) for p, title in pages],
+                provenance=self.reference_provenance(ref),
             ).strip()
         )
+
+    def reference_provenance(self, ref: Reference) -> list[tuple[str, str]]:
+        """Where the entry's metadata comes from, and what an editor corrected or flagged in it."""
+        out = []
+        source = ref.get("metadata-from").strip()
+        if source:
+            key, _, rest = source.partition(",")
+            review = self.review.references.get(key.strip())
+            name = short_label(review) if review else key.strip()
+            out.append(("Metadata from the reference list of", f"{name}{',' + rest if rest else ''}"))
+        out += [("Corrected", item.strip()) for item in items(ref, "corrected")]
+        out += [("Flagged", item.strip()) for item in items(ref, "flagged")]
+        return out
 
     def group_label(self, path: str | None, value: str) -> str:
         """How a grouping value reads as a heading."""
