@@ -31,6 +31,28 @@ def test_usage_error_exits_2(tmp_path: Path, cli) -> None:
     assert cli(tmp_path, "check").returncode == 2  # no content/ here
 
 
+def test_a_closed_pipe_is_not_an_internal_error(tmp_path: Path) -> None:
+    """``livingreview check | head -1``: the reader stops early; no "internal error", no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import BIN
+
+    root = materialise("num-n-greater-than-N", tmp_path / "review")
+    shutil.copytree(CORPUS / "bib-no-doi-and-unused" / "files", root, dirs_exist_ok=True)
+    env = {**os.environ, "LIVINGREVIEW_CACHE_DIR": str(tmp_path / "cache")}
+    read, write = os.pipe()
+    os.close(read)  # nobody will read what check prints
+    done = subprocess.run(
+        [sys.executable, str(BIN / "livingreview"), "check", "--format", "github"],
+        cwd=root, stdout=write, stderr=subprocess.PIPE, text=True, env=env, check=False, timeout=60,
+    )  # fmt: skip
+    os.close(write)
+    assert done.returncode == 141
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
 def test_github_format_is_valid_annotation_syntax(tmp_path: Path, cli) -> None:
     root = materialise("num-n-greater-than-N", tmp_path / "review")
     shutil.copytree(CORPUS / "bib-no-doi-and-unused" / "files", root, dirs_exist_ok=True)

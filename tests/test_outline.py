@@ -142,18 +142,21 @@ def marked_lines(marked: str) -> list[tuple[str, list[bool]]]:
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 ATX = re.compile(r"^\s*#{1,6}(\s|$)")
+#: A heading the template writes as HTML (inside an ``md_in_html`` block), e.g. ``<h3 class=...>``.
+HTML_HEADING = re.compile(r"^\s*<h[1-6][\s>]")
 BLOCK_MARKUP = re.compile(r"^\s*(#{1,6}(\s|$)|>|[-*+]\s|\d+[.)]\s|(-\s*){3,}$|(\*\s*){3,}$|(_\s*){3,}$|=+\s*$|```|~~~)")
 
 
 def intended(marked: str) -> list[tuple[int, str]]:
-    """The headings the template wrote: ATX lines whose ``#`` is the template's own."""
+    """The headings the template wrote: ATX lines whose ``#`` is the template's own, and
+    HTML heading elements whose tag is the template's own."""
     found, fenced = [], False
     for text, inside in marked_lines(marked):
         first = len(text) - len(text.lstrip())
         if FENCE.match(text) and not (inside and inside[first]):
             fenced = not fenced
             continue
-        if not fenced and ATX.match(text) and not inside[first]:
+        if not fenced and (ATX.match(text) or HTML_HEADING.match(text)) and not inside[first]:
             found += headings(text.strip())
     return found
 

@@ -78,7 +78,7 @@ STUDIES = {
     ),
     "b2101j": record(
         "b2101j",
-        "CHP959 pediatric phase 1 with a name too long for a plot row",
+        "CHP959 pediatric phase 1 (Penn)",
         result("cr_cri", n=24, N=30) + result("crs_grade3plus", n=0, N=30, scale="penn"),
         design="prospective-trial",
     ),
@@ -202,11 +202,24 @@ def test_a_superseded_record_keeps_endpoints_the_later_one_lacks(root: Path) -> 
     assert "ensign" not in [r.trial.id for r in study_rows(review, "crs_grade3plus")[0]]
 
 
-def test_forest_labels_use_short_name_or_a_shortened_name(root: Path) -> None:
+def test_forest_labels_use_short_name_or_the_whole_name(root: Path) -> None:
     rows, _ = study_rows(loaded(root), "cr_cri")
     labels = {r.trial.id: r.label for r in rows}
     assert labels["cd22-bridge"] == "CD22 bridge (NCI)"
-    assert labels["b2101j"] == "CHP959 pediatric phase …" and len(labels["b2101j"]) == 24
+    assert labels["b2101j"] == "CHP959 pediatric phase 1 (Penn)"  # never cut
+
+
+def test_a_label_too_long_to_fit_asks_for_a_short_name(root: Path) -> None:
+    from livingreview.check import check_review
+
+    long_name = "Second-generation CD19 CAR T in adults with high marrow disease burden"
+    write(root, {"long": record("long", long_name, result("cr_cri", n=9, N=12))})
+    review, diags = load_review(root)
+    found = [d for d in check_review(review, diags) if d.code == "LR903"]
+    assert len(found) == 1 and "give the record a short_name" in found[0].format_text()
+    write(root, {"long": record("long", long_name, result("cr_cri", n=9, N=12), extra="short_name: Long 2026\n")})
+    review, diags = load_review(root)
+    assert not [d for d in check_review(review, diags) if d.code == "LR903"]
 
 
 # --------------------------------------------------------------------------- pooling edge cases
@@ -270,7 +283,7 @@ def test_page_states_method_denominators_and_what_was_left_out(root: Path) -> No
     files = build(root, root / "templates").files
     page = files["plots.md"]
     assert isinstance(page, str)
-    assert "DerSimonian–Laird τ², Hartung–Knapp 95% interval" in page
+    assert "REML τ², Hartung–Knapp 95% interval" in page
     assert "its patients are reported again in ENSIGN, which is used" in page
     assert "N: infused patients (n_infused, same report)" in page  # ELIANA's CRS, N derived
     assert "Grading scales of the rows: not stated, penn" in page

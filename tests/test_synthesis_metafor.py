@@ -4,13 +4,12 @@ For every pooled estimate the site shows (each endpoint overall and in every sub
 three or more studies, on the review's own data) and for a published example data set
 (Pritz 1997, shipped with metafor as ``dat.pritz1997``), R fits
 
-    rma(measure = "PLO", xi, ni, method = "DL", test = "knha")
+    rma(measure = "PLO", xi, ni, method = "REML", test = "knha")
 
 and the project's figures must equal metafor's to :data:`TOL` on the logit scale: the
 estimate, its standard error and 95% interval, τ², I², Q, the 95% prediction interval,
-and the test for subgroup differences (``rma(yi, sei, method = "FE")$QE``). metafor's
-REML τ² is not compared: the project uses DerSimonian–Laird (see livingreview.synthesis.pooling
-for why not Paule–Mandel).
+and the test for subgroup differences (``rma(yi, sei, method = "FE")$QE``). The unit tests
+in tests/test_synthesis.py compare the edge cases (0 or N events, identical studies) too.
 """
 
 from __future__ import annotations
@@ -44,7 +43,8 @@ d <- read.csv(file("stdin"), stringsAsFactors = FALSE)
 out <- NULL
 for (g in unique(d$group)) {
   s <- d[d$group == g, ]
-  r <- rma(measure = "PLO", xi = s$n, ni = s$N, method = "DL", test = "knha")
+  r <- rma(measure = "PLO", xi = s$n, ni = s$N, method = "REML", test = "knha",
+    control = list(threshold = 1e-12, maxiter = 1000))
   p <- predict(r)
   out <- rbind(out, data.frame(group = g, b = as.numeric(r$b), se = r$se, ci_lb = r$ci.lb, ci_ub = r$ci.ub,
     tau2 = r$tau2, i2 = r$I2 / 100, q = r$QE, pi_lb = p$pi.lb, pi_ub = p$pi.ub))
@@ -104,6 +104,22 @@ def test_pritz1997_as_metafor_reads_it() -> None:
     ours = pool(counts)
     assert ours is not None
     assert_same(ours, metafor({"pritz": counts})["pritz"], "dat.pritz1997")
+
+
+EDGE_CASES = {
+    "no events in two studies": [(0, 30), (0, 12), (2, 21), (1, 40)],
+    "every patient an event in two studies": [(10, 10), (12, 12), (5, 9), (7, 11)],
+    "no heterogeneity": [(40, 50), (39, 50), (41, 50)],
+    "three studies, wide spread": [(1, 20), (18, 20), (10, 20)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_CASES))
+def test_edge_cases_equal_metafor(name: str) -> None:
+    """0 and N events (0.5 added to both cells, as escalc does), τ² at its bound, k = 3."""
+    ours = pool(EDGE_CASES[name])
+    assert ours is not None
+    assert_same(ours, metafor({"case": EDGE_CASES[name]})["case"], name)
 
 
 @pytest.fixture(scope="module")

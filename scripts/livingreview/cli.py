@@ -328,6 +328,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`livingreview check | head`): not a bug. Point stdout at
+        # nothing, so Python's own flush at exit does not fail again, and stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports a command cut off by a closed pipe
     except Exception as exc:  # a bug in the tool: say so in one line, trace only on request
         if os.environ.get("LIVINGREVIEW_DEBUG"):
             raise

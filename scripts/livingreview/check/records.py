@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from ..model.denominators import RATE_ENDPOINTS, denominator, in_plots
 from ..model.diagnostics import Diagnostics
+from ..model.labels import PLOT_LABEL_MAX, SHORT_NAME_MAX, plot_label
 from ..model.records import Result, Trial
 from ..model.review import Review
 from .compare import Families, comparable, disagreements, families, linked
@@ -92,9 +93,27 @@ def check_related(review: Review, trial: Trial, diags: Diagnostics) -> None:
             f"shorten it to {SHORT_NAME_MAX} characters at most",
             subject=trial.id,
         )
+    _check_plot_labels(trial, diags)
 
 
-SHORT_NAME_MAX = 24
+def _check_plot_labels(trial: Trial, diags: Diagnostics) -> None:
+    """Every forest-plot row of the record is labelled whole, so its label must fit."""
+    subgroups = dict.fromkeys(r.subgroup for r in trial.results if r.endpoint in RATE_ENDPOINTS and in_plots(r))
+    labels = [plot_label(trial, s) for s in (None, *subgroups)]
+    long = [label for label in labels if len(label) > PLOT_LABEL_MAX]
+    if long:
+        field = "short_name" if trial.short_name else "name"
+        diags.add(
+            "LR903",
+            trial.where.value(field),
+            f"the forest-plot label '{long[0]}' has {len(long[0])} characters, more than fit "
+            f"({PLOT_LABEL_MAX}); labels are shown whole, never cut",
+            f"give the record a shorter short_name: whole words, at most {SHORT_NAME_MAX} characters"
+            if trial.short_name
+            else f"give the record a short_name: whole words, at most {SHORT_NAME_MAX} characters, "
+            "e.g. the first author and year",
+            subject=trial.id,
+        )
 
 
 def _check_supersedes_circle(review: Review, trial: Trial, diags: Diagnostics) -> None:

@@ -375,6 +375,13 @@ CODES: dict[str, Code] = {
         "warn",
         "`short_name` labels the study's row in forest plots and must fit: 24 characters at most.",
     ),
+    "LR903": Code(
+        "forest-plot label too long",
+        "warn",
+        "Forest plots label each row with the record's `short_name`, or its whole `name`, and the "
+        "subgroup where the row is one; labels are never cut, so rows can be told apart. A label of "
+        "more than 48 characters does not fit: give the record a `short_name` of whole words.",
+    ),
     # Safety of the tool itself
     "LR700": Code(
         "cache file in the working tree",

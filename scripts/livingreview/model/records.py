@@ -413,7 +413,8 @@ class Trial:
         pattern=SLUG,
     )
     short_name: str | None = fld(
-        "Label for the study's row in forest plots, at most 24 characters (default: `name`, shortened).",
+        "Label for the study's row in forest plots, in whole words, at most 24 characters "
+        "(default: the whole `name`; needed when the name and a subgroup make more than 48).",
         default=None,
         examples=["Kochenderfer 2013"],
     )

@@ -20,6 +20,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..model.labels import plot_label
 from ..model.memo import Memo
 from ..model.records import Endpoint, Result, Trial
 from ..model.review import Review
@@ -116,7 +117,7 @@ def pct(x: float) -> str:
 
 
 def svg(spec: PlotSpec, plot_rows: list[PlotRow], endpoint: Endpoint) -> Markup:
-    label_w, plot_w, row_h, top, bottom = 200, 420, 22, 14, 40
+    label_w, plot_w, row_h, top, bottom = 300, 370, 22, 14, 40
     width = label_w + plot_w + 20
     height = top + row_h * len(plot_rows) + bottom
 
@@ -145,7 +146,7 @@ def svg(spec: PlotSpec, plot_rows: list[PlotRow], endpoint: Endpoint) -> Markup:
         )
     for i, r in enumerate(plot_rows):
         y = top + i * row_h + row_h / 2
-        name = r.trial.name if len(r.trial.name) <= 28 else r.trial.name[:27] + "…"
+        name = plot_label(r.trial)
         ci = f" (95% CI {pct(r.low)}–{pct(r.high)}%)" if r.low is not None and r.high is not None else ""
         counts = f", {r.n}/{r.total}" if r.n is not None else ""
         parts.append(f'<g class="lr-forest-row"><title>{escape(r.trial.name)}: {pct(r.point)}%{ci}{counts}</title>')
@@ -204,7 +205,7 @@ def heterogeneity_text(p: Pooled) -> str:
 def synth_svg(spec: SynthSpec, split: Split, plot_id: str) -> Markup:
     """One forest plot: each study's n/N with its Wilson interval, then the pooled diamond
     (random effects) and its prediction interval per subgroup and overall."""
-    label_w, plot_w, num_w, row_h, top, bottom = 250, 360, 150, 20, 14, 40
+    label_w, plot_w, num_w, row_h, top, bottom = 300, 310, 150, 20, 14, 40
     width = label_w + plot_w + num_w
     items: list[tuple[str, Any]] = []
     grouped = split.variable is not None
@@ -213,7 +214,8 @@ def synth_svg(spec: SynthSpec, split: Split, plot_id: str) -> Markup:
             items.append(("header", g.label))
         items += [("study", r) for r in g.rows]
         if g.pooled is not None:
-            items.append(("pooled", (("Pooled " + g.label) if grouped else "Pooled, random effects", g.pooled)))
+            # The group's name heads its rows; the pooled row's label stays short enough to fit.
+            items.append(("pooled", ("Pooled, random effects", g.label if grouped else "", g.pooled)))
             items.append(("note", heterogeneity_text(g.pooled)))
         elif grouped:
             items.append(("note", f"not pooled: {len(g.rows)} {'study' if len(g.rows) == 1 else 'studies'}"))
@@ -252,11 +254,12 @@ def synth_svg(spec: SynthSpec, split: Split, plot_id: str) -> Markup:
         elif kind == "study":
             parts.append(_study_row(item, x, y, label_w, width))
         else:
-            label, p = item
+            label, group, p = item
             lo, hi = p.ci
             plo, phi = p.pi
+            named = f"{label}, {group}" if group else label
             parts.append(
-                f'<g class="lr-forest-summary"><title>{escape(label)}: {pooled_text(p)}, k = {p.k}, '
+                f'<g class="lr-forest-summary"><title>{escape(named)}: {pooled_text(p)}, k = {p.k}, '
                 f"N = {p.patients}</title>"
                 f'<text class="lr-forest-label" x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end">'
                 f"{escape(label)}</text>"

@@ -109,7 +109,15 @@ def synthesis_data(items: Analyses) -> dict[str, Any]:
             "subgroups": {
                 s.variable.id: {
                     "label": s.variable.label,
-                    "groups": [{"label": g.label, "k": len(g.rows), "pooled": pooled_data(g.pooled)} for g in s.groups],
+                    "groups": [
+                        {
+                            "label": g.label,
+                            "k": len(g.rows),
+                            "studies": len({r.trial.id for r in g.rows}),
+                            "pooled": pooled_data(g.pooled),
+                        }
+                        for g in s.groups
+                    ],
                     "difference": {"q": _r(s.difference.q), "df": s.difference.df, "p": _r(s.difference.p)}
                     if s.difference
                     else None,
@@ -181,6 +189,7 @@ def sections(renderer: Renderer, citer: Citer, items: Analyses, page: str) -> li
                 {
                     "label": g.label,
                     "k": len(g.rows),
+                    "studies": len({r.trial.id for r in g.rows}),
                     "patients": sum(r.counts.total for r in g.rows),
                     "pooled": g.pooled,
                     "estimate": forest.pooled_text(g.pooled) if g.pooled else "",

@@ -114,28 +114,45 @@ def _feed(
         f"  <updated>{_stamp(updated)}</updated>",
         f"  <author><name>{xml_text(authors_of(renderer.review.citation))}</name></author>",
     ]
+    entries: list[tuple[dt.date, list[str]]] = []
+    searches_url = base + page_url("searches.md")
     for date, sid, summary in searches[:20]:
-        lines += [
-            "  <entry>",
-            f"    <title>{xml_text(_first_sentence(summary))}</title>",
-            f"    <id>{xml_text(f'tag:{host},{date.year}:search/{sid}')}</id>",
-            f'    <link rel="alternate" type="text/html" href={xml_attribute(base + page_url("searches.md"))}/>',
-            f"    <updated>{_stamp(date)}</updated>",
-            f'    <summary type="text">{xml_text(summary)}</summary>',
-            "  </entry>",
-        ]
+        entries.append(
+            (
+                date,
+                [
+                    "  <entry>",
+                    f"    <title>{xml_text(_first_sentence(summary))}</title>",
+                    f"    <id>{xml_text(f'tag:{host},{date.year}:search/{sid}')}</id>",
+                    f'    <link rel="alternate" type="text/html" href={xml_attribute(searches_url)}/>',
+                    f"    <updated>{_stamp(date)}</updated>",
+                    f'    <summary type="text">{xml_text(summary)}</summary>',
+                    "  </entry>",
+                ],
+            )
+        )
     for u in items:
         url = base + page_url(f"studies/{u.study.id}.md")
         entry_id = f"tag:{host},{u.date.year}:{u.study.id}/{u.date.isoformat()}/{u.index}"
-        lines += [
-            "  <entry>",
-            f"    <title>{xml_text(u.study.name)}: {xml_text(_first_sentence(u.summary))}</title>",
-            f"    <id>{xml_text(entry_id)}</id>",
-            f'    <link rel="alternate" type="text/html" href={xml_attribute(url)}/>',
-            f"    <updated>{_stamp(u.date)}</updated>",
-            f'    <summary type="text">{xml_text(u.summary)}</summary>',
-            "  </entry>",
-        ]
+        entries.append(
+            (
+                u.date,
+                [
+                    "  <entry>",
+                    f"    <title>{xml_text(u.study.name)}: {xml_text(_first_sentence(u.summary))}</title>",
+                    f"    <id>{xml_text(entry_id)}</id>",
+                    f'    <link rel="alternate" type="text/html" href={xml_attribute(url)}/>',
+                    f"    <updated>{_stamp(u.date)}</updated>",
+                    f'    <summary type="text">{xml_text(u.summary)}</summary>',
+                    "  </entry>",
+                ],
+            )
+        )
+    # Newest first across both kinds; on one day a search comes before the changes it led to
+    # (the sort is stable and searches were added first).
+    entries.sort(key=lambda e: -e[0].toordinal())
+    for _, entry in entries:
+        lines += entry
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
 

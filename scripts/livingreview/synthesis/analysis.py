@@ -48,21 +48,26 @@ def _counts(rows: list[StudyRow]) -> list[tuple[int, int]]:
     return [(r.counts.n, r.counts.total) for r in rows]
 
 
+def _pool(rows: list[StudyRow]) -> Pooled | None:
+    """Pool the rows, counting the arms of one study as one study towards the minimum."""
+    return pool(_counts(rows), studies=len({r.trial.id for r in rows}))
+
+
 def split(rows: list[StudyRow], variable: Variable) -> Split:
     by: dict[str, list[StudyRow]] = {}
     for r in rows:
         by.setdefault(variable.of(r), []).append(r)
-    groups = [Group(label, by[label], pool(_counts(by[label]))) for label in sorted(by, key=str.lower)]
+    groups = [Group(label, by[label], _pool(by[label])) for label in sorted(by, key=str.lower)]
     return Split(variable, groups, subgroup_difference([g.pooled for g in groups if g.pooled is not None]))
 
 
 def analyse(review: Review, endpoint: str, toxicity: bool = False) -> Analysis:
     rows, left = study_rows(review, endpoint)
-    overall = pool(_counts(rows))
+    overall = _pool(rows)
     variables = [*VARIABLES, SCALE] if toxicity else VARIABLES
     splits = [Split(None, [Group("All studies", rows, overall)], None)]
     splits += [split(rows, v) for v in variables]
-    loo = [(r.label, pool(_counts([x for x in rows if x is not r]))) for r in rows] if overall else []
+    loo = [(r.label, _pool([x for x in rows if x is not r])) for r in rows] if overall else []
     prospective = [r for r in rows if r.trial.design.type == "prospective-trial"]
-    sensitivity = Sensitivity(loo, pool(_counts(prospective)), len(prospective))
+    sensitivity = Sensitivity(loo, _pool(prospective), len(prospective))
     return Analysis(endpoint, rows, left, overall, splits, sensitivity)

@@ -1,4 +1,4 @@
-"""Random-effects meta-analysis of proportions, done by statsmodels.
+"""Random-effects meta-analysis of proportions, done by PyMARE.
 
 Method (stated on the page and in the downloads, checked against R's metafor in
 tests/test_synthesis_metafor.py):
@@ -6,42 +6,44 @@ tests/test_synthesis_metafor.py):
 * Each study's proportion is logit-transformed with its sampling variance
   1/n + 1/(N − n). A study with 0 or N events gets 0.5 added to both cells first, as
   metafor's ``escalc(measure="PLO")`` does by default; no study is dropped for it.
-* τ² by the DerSimonian–Laird estimator and the pooled logit by inverse-variance weights
-  with τ² added: ``statsmodels.stats.meta_analysis.combine_effects(method_re="dl")``.
-  (Not Paule–Mandel: statsmodels' iteration for it stops at τ² = 0 whenever its first
-  step overshoots, which the comparison with metafor found on this review's data. REML
-  is not offered by statsmodels.)
-* A negative moment estimate of τ² is truncated at 0 (statsmodels leaves it negative), so
-  the model is then the fixed-effect one, whose Hartung–Knapp interval statsmodels reports
-  as "fixed effect wls".
-* The 95% interval is Hartung–Knapp–Sidik–Jonkman (the t distribution with k − 1 degrees
-  of freedom and the weighted residual scale), the interval statsmodels reports as
-  "random effect wls" with ``use_t=True``; metafor's ``test="knha"``.
+* τ² by restricted maximum likelihood (REML), and the pooled logit by inverse-variance
+  weights with τ² added: ``pymare.estimators.VarianceBasedLikelihoodEstimator(method="REML")``,
+  metafor's ``rma(method = "REML")``. (statsmodels' ``combine_effects``, used before, offers
+  only DerSimonian–Laird and a Paule–Mandel iteration that stops at τ² = 0 whenever its first
+  step overshoots.)
+* The 95% interval is Hartung–Knapp (the t distribution with k − 1 degrees of freedom and
+  the weighted residual scale), PyMARE's ``small_sample_correction="knapp-hartung"``;
+  metafor's ``test = "knha"``.
 * I² = τ² / (τ² + s²) with s² the typical within-study variance (Higgins & Thompson 2002),
-  as metafor reports it; Cochran's Q and its p-value test heterogeneity.
+  as metafor reports it; Cochran's Q (``pymare.stats.q_gen`` at τ² = 0) and its p-value
+  test heterogeneity.
 * The 95% prediction interval is μ ± t(k − 1) √(τ² + SE²), metafor's ``predict()`` for a
   Hartung–Knapp model.
 * Subgroup differences: the subgroups' pooled logits are compared by Cochran's Q of a
   fixed-effect combination of them (df = groups − 1), metafor's
   ``rma(yi, sei = se, method = "FE")$QE``.
-* Nothing is pooled from fewer than :data:`MIN_STUDIES` studies.
+* Nothing is pooled from fewer than :data:`MIN_STUDIES` studies; the arms of one study
+  (rows of one record, such as the three groups of a comparison) count as one study.
 
-statsmodels is imported on first use: loading and checking a review never needs it.
+PyMARE is imported on first use: loading and checking a review never needs it.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 MIN_STUDIES = 3
 CORRECTION = 0.5
 METHOD = (
-    "Random-effects meta-analysis of logit-transformed proportions (statsmodels combine_effects): "
-    "DerSimonian–Laird τ², Hartung–Knapp 95% interval, I² from τ², 95% prediction interval with t(k−1); "
-    "0.5 added to both cells of a study with 0 or N events; nothing pooled from fewer than 3 studies."
+    "Random-effects meta-analysis of logit-transformed proportions (PyMARE): REML τ², Hartung–Knapp 95% "
+    "interval, I² from τ², 95% prediction interval with t(k−1); 0.5 added to both cells of a study with 0 or N "
+    "events; nothing pooled from fewer than 3 studies (the arms of one study count as one)."
 )
+#: How closely the REML search pins τ² (on PyMARE's search scale); metafor stops at 1e-10.
+XTOL = 1e-10
 
 
 def logit_effect(n: int, total: int) -> tuple[float, float]:
@@ -87,45 +89,69 @@ class Pooled:
         return expit(self.pi_logit[0]), expit(self.pi_logit[1])
 
 
-def _stats() -> tuple[Any, Any, Any]:
+def _stats() -> tuple[Any, Any]:
     import numpy as np
     from scipy import stats
-    from statsmodels.stats.meta_analysis import combine_effects
 
-    return np, stats, combine_effects
+    return np, stats
 
 
-def pool(counts: list[tuple[int, int]]) -> Pooled | None:
-    """Pool n/N pairs; None for fewer than :data:`MIN_STUDIES` studies."""
+def _pymare() -> tuple[Any, Any]:
+    """PyMARE's likelihood estimator and generalised Q. Its import leaves a data file open
+    (``pymare/effectsize/expressions.py``); the ResourceWarning that raises is not ours to fix."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        from pymare.estimators import VarianceBasedLikelihoodEstimator
+        from pymare.stats import q_gen
+    return VarianceBasedLikelihoodEstimator, q_gen
+
+
+def _reml(y: Any, v: Any) -> tuple[float, float, float]:
+    """τ², the pooled logit and its Hartung–Knapp standard error, fitted by PyMARE."""
+    import numpy as np
+
+    VarianceBasedLikelihoodEstimator, _ = _pymare()
+    fit = VarianceBasedLikelihoodEstimator(method="REML", small_sample_correction="knapp-hartung", xtol=XTOL)
+    fit.fit(y[:, None], v[:, None], np.ones((len(y), 1)))
+    summary = fit.summary()
+    fe = summary.get_fe_stats()
+    return float(summary.tau2[0, 0]), float(fe["est"][0, 0]), float(fe["se"][0, 0])
+
+
+def _q(y: Any, v: Any) -> float:
+    """Cochran's Q: the fixed-effect weighted residual sum of squares."""
+    import numpy as np
+
+    _, q_gen = _pymare()
+    return float(np.asarray(q_gen(y[:, None], v[:, None], np.ones((len(y), 1)), 0.0)).ravel()[0])
+
+
+def pool(counts: list[tuple[int, int]], studies: int | None = None) -> Pooled | None:
+    """Pool n/N pairs; None for fewer than :data:`MIN_STUDIES` studies.
+
+    ``studies`` is how many studies the pairs come from, where one study gives several
+    (the arms of a comparison); by default each pair is a study of its own."""
     k = len(counts)
-    if k < MIN_STUDIES:
+    if (k if studies is None else studies) < MIN_STUDIES:
         return None
-    np, stats, combine_effects = _stats()
+    np, stats = _stats()
     effects = [logit_effect(n, total) for n, total in counts]
     y = np.array([e for e, _ in effects])
     v = np.array([var for _, var in effects])
-    with np.errstate(invalid="ignore"):  # the random-effects columns of a negative τ², unused
-        res = combine_effects(y, v, method_re="dl", use_t=True)
-        _, _, fe_hk, re_hk = res.conf_int(use_t=True)
-    if res.tau2 > 0:
-        tau2, mu, ci = float(res.tau2), float(res.mean_effect_re), re_hk  # "random effect wls": Hartung–Knapp
-    else:
-        # statsmodels leaves a negative moment estimate as it is; truncated at 0, as metafor and
-        # every meta-analysis package do, the random-effects model is the fixed-effect one.
-        tau2, mu, ci = 0.0, float(res.mean_effect_fe), fe_hk
-    se = float((ci[1] - ci[0]) / (2 * stats.t.ppf(0.975, k - 1)))
+    tau2, mu, se = _reml(y, v)
+    t = float(stats.t.ppf(0.975, k - 1))
     w = 1 / v
     typical = (k - 1) * w.sum() / (w.sum() ** 2 - (w**2).sum())
     i2 = tau2 / (tau2 + typical)
-    half = float(stats.t.ppf(0.975, k - 1)) * math.sqrt(tau2 + se**2)
-    q = float(res.q)
+    half = t * math.sqrt(tau2 + se**2)
+    q = _q(y, v)
     return Pooled(
         k=k,
         patients=sum(total for _, total in counts),
         events=sum(n for n, _ in counts),
         logit=mu,
         se=se,
-        ci_logit=(float(ci[0]), float(ci[1])),
+        ci_logit=(mu - t * se, mu + t * se),
         pi_logit=(mu - half, mu + half),
         tau2=tau2,
         i2=float(i2),
@@ -147,10 +173,7 @@ def subgroup_difference(groups: list[Pooled]) -> Difference | None:
     """Cochran's Q across the subgroups' pooled logits; None for fewer than two subgroups."""
     if len(groups) < 2:
         return None
-    np, stats, _ = _stats()
-    y = np.array([g.logit for g in groups])
-    w = 1 / np.array([g.se for g in groups]) ** 2
-    mean = (w * y).sum() / w.sum()
-    q = float((w * (y - mean) ** 2).sum())
+    np, stats = _stats()
+    q = _q(np.array([g.logit for g in groups]), np.array([g.se for g in groups]) ** 2)
     df = len(groups) - 1
     return Difference(q, df, float(stats.chi2.sf(q, df)))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.denominators import Denominator, denominator, in_plots
+from ..model.labels import plot_label
 from ..model.records import Result, Trial
 from ..model.review import Review
 
@@ -31,13 +32,8 @@ class StudyRow:
 
     @property
     def label(self) -> str:
-        """The forest-plot label: ``short_name``, else the name shortened to 24 characters."""
-        name = self.trial.short_name or self.trial.name
-        name = name if len(name) <= 24 else name[:23] + "…"
-        if self.result.subgroup:
-            sub = self.result.subgroup
-            name += ": " + (sub if len(sub) <= 16 else sub[:15] + "…")
-        return name
+        """The forest-plot label (:func:`livingreview.model.labels.plot_label`)."""
+        return plot_label(self.trial, self.result.subgroup)
 
     @property
     def name(self) -> str:
