@@ -43,6 +43,20 @@ def test_a_page_with_a_script_the_policy_does_not_name_is_found() -> None:
     assert csp.unlisted(page + "<script>alert(1)</script>", policy) == ["alert(1)"]
 
 
+@pytest.mark.parametrize(
+    ("html", "inline"),
+    [
+        ('<p>x</p><SCRIPT type="module">a()</SCRIPT><script src="x.js"></script>', ["a()"]),
+        ('<script type="application/json">{"a": "</p>"}</script><script>b()</script >', ["b()"]),
+        ("<p>a &lt;script&gt;c()&lt;/script&gt; in text</p>", []),
+        ("<script>d()</script><p>then text</p><script\n>e()</script>", ["d()", "e()"]),
+        ("<!-- <script>f()</script> -->", ["f()"]),  # reported though it would not run: the safe side
+    ],
+)
+def test_inline_scripts_are_found_wherever_they_are(html: str, inline: list[str]) -> None:
+    assert csp.page_scripts(html) == inline
+
+
 def test_the_sanitiser_renders_markdown_as_the_site_does() -> None:
     """markup.EXTENSIONS is what mkdocs.yml lists: what nh3 is shown is what the engine makes."""
     config = YAML(typ="safe").load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
