@@ -3,7 +3,10 @@
 The core never imports MkDocs; this module is the only one that does. It loads
 and checks the review before MkDocs touches ``site/`` (so an error leaves an
 existing site exactly as it was), hands the rendered tree to MkDocs as generated
-files, and tells ``mkdocs serve`` which source folders to watch.
+files, converts its pages ahead of MkDocs on every core (:mod:`.prerender`), and tells
+``mkdocs serve`` which source folders to watch.
+
+May use: every stage and the pipeline; the only folder that imports MkDocs.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .load.cache import MEMORY, ParseCache
-from .model.memo import Memo
-from .pipeline import Build, build
-from .render import csp
+from ..load.cache import MEMORY, ParseCache
+from ..model.memo import Memo
+from ..pipeline import Build, build
+from ..render import csp
+from .prerender import Prerender
 
 log = logging.getLogger("mkdocs.plugins.livingreview")
 
@@ -39,13 +43,22 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
         self.root = Path.cwd()
         self.command = "build"
         self.result: Build | None = None
+        self.parallel = True
+        self.prerender: Prerender | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps one plugin object across the rebuilds of mkdocs serve.
         self.command = command
+        # serve answers requests in threads, where forking workers is not safe
+        self.parallel = command != "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
+        if self.prerender is None or self.prerender.root != self.root:  # kept across serve's rebuilds
+            self.prerender = Prerender(self.parallel, root=self.root)
+        if not config.use_directory_urls:
+            # Some links are written with their final address (render.citations.relative_url).
+            raise PluginError("livingreview: the site needs `use_directory_urls: true` in mkdocs.yml")
         custom = config.theme.custom_dir
         try:
             config.extra["csp"] = csp.policy(Path(custom) if custom else None)
@@ -94,10 +107,18 @@ class LivingReviewPlugin(BasePlugin[PluginConfig]):
         self.result.review = None
         return out
 
+    def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
+        # Every page's Markdown to HTML now, on every core; MkDocs' loop then takes the results.
+        assert self.prerender is not None
+        self.prerender.run(config, files)
+        return nav
+
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         # Dates come from the data, not the clock, so two builds are byte-identical.
         assert self.result is not None
         page.update_date = self.result.page_dates.get(page.file.src_uri, self.result.as_of).isoformat()
+        assert self.prerender is not None
+        self.prerender.hand_over(page, files)
         return page
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
