@@ -102,9 +102,10 @@ def test_profile_section_replaces_the_previous_one_and_keeps_the_rest() -> None:
 
 def mid(zensical_cold: float, zensical_warm: float) -> SizeResult:
     res = SizeResult("s1000-r5000", 1000, 5000, 3)
-    res.measures["build"] = measured("build", 60.0, 62.0, 61.0)
+    res.measures["build (cold)"] = measured("build (cold)", 60.0, 62.0, 61.0)
+    res.measures["build"] = measured("build", 20.0, 21.0, 22.0)  # repeated builds are not the yardstick
     res.measures["zensical build (cold)"] = measured("zensical build (cold)", zensical_cold)
-    res.measures["zensical rebuild (warm, one page changed)"] = measured("warm", zensical_warm)
+    res.measures["zensical rebuild (warm, one record changed)"] = measured("warm", zensical_warm)
     return res
 
 
@@ -116,3 +117,17 @@ def test_zensical_is_judged_against_the_plugins_build_at_1000_studies() -> None:
     assert verdict([mid(45.75, 24.4)], cold) == ("MISS", "0.75x")
     assert verdict([mid(45.75, 24.4)], warm)[0] == "MISS"
     assert verdict([], cold) == ("NOT MEASURED", "no 1000:5000 size in this run")
+
+
+def seed(build: float, cold: float, baseline: float) -> SizeResult:
+    res = SizeResult("seed", 0, 0, 3)
+    res.measures["build (cold)"] = measured("build (cold)", cold)
+    res.measures["build"] = measured("build", build)
+    res.measures["baseline"] = measured("baseline", baseline)
+    return res
+
+
+def test_the_seed_build_is_judged_repeated_and_shows_the_clean_state() -> None:
+    ahead = "Seed review: the plugin's MkDocs build <= 0.8x"
+    assert verdict([seed(3.6, 6.5, 5.0)], ahead) == ("PASS", "0.72x repeated build; from a clean state 1.30x")
+    assert verdict([seed(4.5, 6.5, 5.0)], ahead)[0] == "MISS"

@@ -101,6 +101,52 @@ def test_every_local_asset_a_page_loads_exists(review_root: Path, mkdocs) -> Non
     assert list((site / "assets/javascripts").glob("bundle.*.min.js"))
 
 
+class Links(HTMLParser):
+    """Every link a reader can follow, with the ids the page has."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"] or "")
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+
+
+def test_every_link_between_pages_leads_somewhere(review_root: Path, mkdocs) -> None:
+    """Links the renderer writes as HTML with their final address (which the engine neither
+    rewrites nor checks) and links the engine made from Markdown: each reaches a page, and
+    its fragment an element of that page."""
+    assert mkdocs(review_root, "build", "--strict").returncode == 0
+    site = review_root / "site"
+    pages = {}
+    for page in site.rglob("*.html"):
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        pages[page.resolve()] = parser
+    broken = []
+    followed = 0
+    for page, parser in sorted(pages.items()):
+        for href in parser.hrefs:
+            if EXTERNAL.match(href) or href.startswith(("mailto:", "data:")) or page.name == "404.html":
+                continue
+            path, _, fragment = href.partition("#")
+            target = page if not path else (page.parent / path.split("?")[0]).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            followed += 1
+            if target not in pages and not target.is_file():
+                broken.append(f"{page.relative_to(site.resolve())}: {href}")
+            elif fragment and target in pages and fragment not in pages[target].ids:
+                broken.append(f"{page.relative_to(site.resolve())}: {href} (no such id)")
+    assert followed > 500
+    assert broken == []
+
+
 def test_a_failing_check_leaves_the_site_untouched(review_root: Path, mkdocs) -> None:
     assert mkdocs(review_root, "build", "--strict").returncode == 0
     before = tree(review_root / "site")
@@ -144,3 +190,22 @@ def test_text_is_escaped_once_on_every_page_of_the_review(mkdocs, tmp_path: Path
     assert "O&#39;Reilly MA" in bibliography or "O'Reilly MA" in bibliography
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "O'Reilly MA" in index or "O\\u0027Reilly MA" in index
+
+
+def test_a_second_render_writes_only_what_changed(tmp_path: Path) -> None:
+    """An engine's cache (Zensical's) sees only the pages an edit changed."""
+    import os
+
+    from livingreview.render.site import write_site
+
+    out = tmp_path / "docs"
+    assert write_site({"a.md": "A", "b/c.md": "C", "old/d.md": "D", "e.bin": b"\x00"}, out) == 4
+    past = 1_000_000_000_000_000_000
+    for p in out.rglob("*"):
+        if p.is_file():
+            os.utime(p, ns=(past, past))
+    assert write_site({"a.md": "A", "b/c.md": "C2", "e.bin": b"\x00", "new.md": "N"}, out) == 2
+    assert (out / "a.md").stat().st_mtime_ns == past and (out / "e.bin").stat().st_mtime_ns == past
+    assert (out / "b/c.md").read_text(encoding="utf-8") == "C2"
+    assert not (out / "old").exists()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a.md", "b", "b/c.md", "e.bin", "new.md"]

@@ -18,7 +18,7 @@ def citer() -> Citer:
 def test_a_prefix_reads_before_its_number() -> None:
     c = citer()
     out = citations_in_markdown("As reported [see @maude2018tisagenlecleucel, p. 3].", c)
-    assert '<sup class="lr-cite">[see <a href="#cite-1" title="Maude et al. 2018, p. 3"' in out
+    assert '<sup class="lr-cite">&#91;see <a href="#cite-1" title="Maude et al. 2018, p. 3"' in out
     assert "[see @" not in out
 
 

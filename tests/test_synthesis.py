@@ -255,6 +255,33 @@ def test_identical_studies_have_no_heterogeneity() -> None:
     assert p.estimate == pytest.approx(0.8)
 
 
+def test_a_kept_estimate_is_not_fitted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from livingreview.load.cache import Kept
+    from livingreview.synthesis import pooling
+
+    kept = Kept("pooled.json")
+    counts = [(40, 50), (30, 50), (45, 50)]
+    first = pool(counts, kept=kept)
+    monkeypatch.setattr(pooling, "_fit", lambda counts: pytest.fail("fitted again"))
+    assert pool(counts, kept=kept) == first
+    assert pool(counts, studies=2, kept=kept) is None  # two studies' arms: never pooled, kept or not
+    kept.values[next(iter(kept.values))] = {"k": "three"}  # a kept value that does not fit is fitted again
+    monkeypatch.undo()
+    assert pool(counts, kept=kept) == first
+
+
+def test_builds_keep_their_estimates_in_the_cache_folder(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the second build on (the first makes the folder) the estimates are written, and
+    a build with nothing changed fits nothing and makes the same files."""
+    from livingreview.synthesis import pooling
+
+    monkeypatch.setenv("LIVINGREVIEW_CACHE_DIR", str(root.parent / "cache"))
+    files = [build(root, root / "templates").files for _ in range(2)]
+    assert list((root.parent / "cache").glob("*/pooled.json"))
+    monkeypatch.setattr(pooling, "_fit", lambda counts: pytest.fail("fitted again"))
+    assert build(root, root / "templates").files == files[0] == files[1]
+
+
 def test_analysis_pools_by_subgroup_and_runs_sensitivity(root: Path) -> None:
     a = analyse(loaded(root), "cr_cri")
     assert a.overall is not None and a.overall.k == 4

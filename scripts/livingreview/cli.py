@@ -135,7 +135,11 @@ def _render(args: argparse.Namespace, root: Path) -> Path | int:
         return 1
     out = (root / args.out).resolve() if not Path(args.out).is_absolute() else Path(args.out)
     count = write_engine_tree(root, result.files, out)
-    print(f"wrote {count} files to {out}/docs and {out}/mkdocs.yml", file=sys.stderr)
+    same = len(result.files) - count
+    print(
+        f"wrote {count} files to {out}/docs and {out}/mkdocs.yml" + (f" ({same} unchanged)" if same else ""),
+        file=sys.stderr,
+    )
     return out
 
 

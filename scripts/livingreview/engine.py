@@ -31,6 +31,8 @@ def engine_config(root: Path, out: Path) -> str:
     config["docs_dir"] = "docs"
     # inside the output folder: Zensical refuses a site_dir outside the config's folder
     config["site_dir"] = "site"
+    # links the renderer writes as HTML carry their final, directory-style address
+    config["use_directory_urls"] = True
     theme = config.get("theme", {})
     overrides = None
     if isinstance(theme, dict) and "custom_dir" in theme:

@@ -53,7 +53,9 @@ def _build(root: Path, templates: Path, site_url: str | None, cache: ParseCache 
     if has_errors(diagnostics):
         return result
     url = site_url if site_url is not None else site_url_of(root)
-    result.files = render_site(review, templates, diagnostics, url, cache.memo)
+    cache.fits.load(root)
+    result.files = render_site(review, templates, diagnostics, url, cache.memo, cache.fits)
+    cache.fits.save(root)
     for trial in review.trials.values():
         dates = [trial.verified, *(c.date for c in trial.history)]
         result.page_dates[study_page(trial.id)] = max(dates)

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -443,11 +443,19 @@ def measure_size(
     # The last cold run left whatever cache the tool keeps: it is the untimed warm-up run.
     res.measures["warm check"] = repeat("warm check", runs, [lr, "--root", root, "check"], root)
     site = base / "site-plugin"
-    res.measures["build"] = repeat(
-        "build", runs, [mkdocs, "build", "--strict", "-q", "-f", root / "mkdocs.yml", "-d", site], root
-    )
+    build_cmd: list[str | Path] = [mkdocs, "build", "--strict", "-q", "-f", root / "mkdocs.yml", "-d", site]
+    # From a clean state, as on a fresh CI machine: no parse cache, no pages or estimates kept.
+    res.measures["build (cold)"] = repeat("build (cold)", runs, build_cmd, root, before=cold)
     if site.is_dir():
         res.facts.update(_site_facts(site))
+    # The first build after a clean state only makes the cache folder; this untimed one fills it.
+    run(build_cmd, root)
+    res.measures["build"] = repeat("build", runs, build_cmd, root)
+    if not seed_size:
+        with edited_record(root) as edit:
+            res.measures["build (one record changed)"] = repeat(
+                "build (one record changed)", runs, build_cmd, root, before=edit
+            )
     res.measures["baseline"] = repeat(
         "baseline",
         runs,
@@ -490,22 +498,46 @@ def _zensical(res: SizeResult, runs: int, root: Path, tree: Path, zensical: Path
     res.measures["zensical build (cold)"] = repeat(
         "zensical build (cold)", runs, build, tree, before=lambda: shutil.rmtree(tree / ".cache", ignore_errors=True)
     )
-    page = sorted((tree / "docs/studies").glob("*.md"))[0]
-    original = page.read_text(encoding="utf-8")
-    edits = iter(range(1, runs + 1))
+    if root != REPO:
+        render: list[str | Path] = [lr, "--root", root, "render", "--out", tree]
+        with edited_record(root) as edit:
 
-    def edit() -> None:  # a visible change, so that the page's Markdown and HTML both differ
-        page.write_text(original + f"\nEdited for the benchmark ({next(edits)}).\n", encoding="utf-8")
+            def edit_and_render() -> None:  # untimed: the render is measured above
+                edit()
+                run(render, root)
 
-    try:  # the last cold run left the cache that the warm runs start from
-        res.measures["zensical rebuild (warm, one page changed)"] = repeat(
-            "zensical rebuild (warm)", runs, build, tree, before=edit
-        )
-    finally:
-        page.write_text(original, encoding="utf-8")
+            # the last cold run left the cache that the warm runs start from
+            res.measures["zensical rebuild (warm, one record changed)"] = repeat(
+                "zensical rebuild (warm, one record changed)", runs, build, tree, before=edit_and_render
+            )
+        run(render, root)
     site = tree / "site"
     if site.is_dir():
         res.facts["zensical_html_pages"] = len(list(site.rglob("*.html")))
+
+
+@contextlib.contextmanager
+def edited_record(root: Path) -> Iterator[Callable[[], None]]:
+    """A function that changes a patient count of the review's first record that has one
+    (a different count each call, as an editor's correction would: the study page, the
+    tables and the plots that show it change), and the record restored afterwards."""
+    pattern = re.compile(r"endpoint: n_(?:enrolled|infused)\n\s+value: (\d+)\n")
+    for record in sorted((root / "content/trials").glob("*.yaml")):
+        original = record.read_text(encoding="utf-8")
+        if found := pattern.search(original):
+            break
+    else:
+        raise AssertionError(f"no record in {root} has a patient count to change")
+    count = iter(range(1, 1_000_000))
+
+    def edit() -> None:
+        new = int(found.group(1)) + next(count)
+        record.write_text(original[: found.start(1)] + str(new) + original[found.end(1) :], encoding="utf-8")
+
+    try:
+        yield edit
+    finally:
+        record.write_text(original, encoding="utf-8")
 
 
 def _rerender(res: SizeResult, runs: int, root: Path, me: list[str | Path]) -> None:
@@ -663,9 +695,15 @@ def _derived(res: SizeResult) -> list[str]:
     out: list[str] = []
     f = res.facts
     build, baseline = res.get("build"), res.get("baseline")
+    clean, changed = res.get("build (cold)"), res.get("build (one record changed)")
     r = ratio(build, baseline)
     if r is not None:
-        out.append(f"- Build with the plugin / baseline build of the same pages: **{r:.2f}x**")
+        line = f"- Build with the plugin / baseline build of the same pages: **{r:.2f}x** repeated"
+        if clean:
+            line += f", **{ratio(clean, baseline):.2f}x** from a clean state"
+        if changed:
+            line += f", **{ratio(changed, baseline):.2f}x** after one record changed"
+        out.append(line)
     if build and f.get("html_pages"):
         out.append(
             f"- Build time per HTML page: {1000 * build.median / f['html_pages']:.1f} ms "
@@ -674,15 +712,15 @@ def _derived(res: SizeResult) -> list[str]:
             if baseline
             else f"- Build time per HTML page: {1000 * build.median / f['html_pages']:.1f} ms"
         )
-    cold, warm = res.get("zensical build (cold)"), res.get("zensical rebuild (warm, one page changed)")
-    if cold and build:
-        line = "- Zensical on the rendered tree / the plugin's MkDocs build: "
-        line += f"**{cold.median / build.median:.2f}x** cold (no Zensical cache)"
+    cold, warm = res.get("zensical build (cold)"), res.get("zensical rebuild (warm, one record changed)")
+    if cold and clean:
+        line = "- Zensical on the rendered tree / the plugin's MkDocs build from a clean state: "
+        line += f"**{cold.median / clean.median:.2f}x** cold (no Zensical cache)"
         if warm:
-            line += f", **{warm.median / build.median:.2f}x** rebuilt with its cache after one page changed"
-        if build.cpu_median:
-            line += f" (CPU time: {cold.cpu_median / build.cpu_median:.2f}x"
-            line += f", {warm.cpu_median / build.cpu_median:.2f}x)" if warm else ")"
+            line += f", **{warm.median / clean.median:.2f}x** rebuilt with its cache after one record changed"
+        if clean.cpu_median:
+            line += f" (CPU time: {cold.cpu_median / clean.cpu_median:.2f}x"
+            line += f", {warm.cpu_median / clean.cpu_median:.2f}x)" if warm else ")"
         out.append(line)
     if cold and f.get("zensical_html_pages"):
         out.append(
@@ -771,6 +809,16 @@ def targets(results: list[SizeResult]) -> list[Target]:
 
     limit("Seed review (the repository): cold check <= 1 s", seed, "cold check", 1.0, "seed size")
     rel("Seed review: build <= 1.5x baseline", seed, 1.5, "seed size")
+    # Issue 18: ahead of MkDocs alone. "build" is a repeated build (pages and estimates kept
+    # from the build before); the clean-state build is shown beside it.
+    ahead = "Seed review: the plugin's MkDocs build <= 0.8x the plain-Markdown baseline of the same pages"
+    r_warm = ratio(seed.get("build"), seed.get("baseline")) if seed else None
+    r_cold = ratio(seed.get("build (cold)"), seed.get("baseline")) if seed else None
+    if r_warm is None:
+        out.append(Target(ahead, "NOT MEASURED", _missing(seed, ["build", "baseline"], "seed size")))
+    else:
+        cold_text = f"; from a clean state {r_cold:.2f}x" if r_cold is not None else ""
+        out.append(Target(ahead, "PASS" if r_warm <= 0.8 else "MISS", f"{r_warm:.2f}x repeated build{cold_text}"))
     limit("5,000 studies / 20,000 references: cold check <= 10 s", big, "cold check", 10.0, "5000:20000 size")
     limit("5,000 studies / 20,000 references: warm check <= 2 s", big, "warm check", 2.0, "5000:20000 size")
     rel("5,000 studies / 20,000 references: build <= 2x baseline", big, 2.0, "5000:20000 size")
@@ -797,12 +845,15 @@ def targets(results: list[SizeResult]) -> list[Target]:
         out.append(Target("5,000 studies / 20,000 references: peak memory <= 1.5 GB", "NOT MEASURED", "no run"))
     for label, name, bound in (
         ("cold (no Zensical cache) <= 0.6x", "zensical build (cold)", 0.6),
-        ("rebuilt with its cache after one change <= 0.3x", "zensical rebuild (warm, one page changed)", 0.3),
+        ("rebuilt with its cache after one record changed <= 0.3x", "zensical rebuild (warm, one record changed)", 0.3),
     ):
-        text = f"1,000 studies: the Zensical build of the rendered tree, {label} the plugin's MkDocs build"
-        zr = ratio(mid.get(name), mid.get("build")) if mid else None
+        text = (
+            f"1,000 studies: the Zensical build of the rendered tree, {label} the plugin's MkDocs build "
+            "from a clean state"
+        )
+        zr = ratio(mid.get(name), mid.get("build (cold)")) if mid else None
         if zr is None:
-            out.append(Target(text, "NOT MEASURED", _missing(mid, [name, "build"], "1000:5000 size")))
+            out.append(Target(text, "NOT MEASURED", _missing(mid, [name, "build (cold)"], "1000:5000 size")))
         else:
             out.append(Target(text, "PASS" if zr <= bound else "MISS", f"{zr:.2f}x"))
     limit(
@@ -813,13 +864,14 @@ def targets(results: list[SizeResult]) -> list[Target]:
         "1000:5000 size",
     )
     grow_text = (
-        "Page HTML size and build time per page do not grow with the number of studies (largest/smallest <= 1.2)"
+        "Page HTML size and build time per page (MkDocs, clean state) do not grow with the number of studies "
+        "(largest/smallest <= 1.2)"
     )
-    sized = [r for r in synthetic if r.facts.get("study_html_median") and r.get("build")]
+    sized = [r for r in synthetic if r.facts.get("study_html_median") and r.get("build (cold)")]
     if len(sized) >= 2:
         a, b = sized[0], sized[-1]
         size_ratio = b.facts["study_html_median"] / a.facts["study_html_median"]
-        ma, mb = a.get("build"), b.get("build")
+        ma, mb = a.get("build (cold)"), b.get("build (cold)")
         assert ma and mb
         per_a = ma.median / a.facts["html_pages"]
         per_b = mb.median / b.facts["html_pages"]

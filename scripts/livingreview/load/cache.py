@@ -34,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,6 +154,60 @@ class Entry:
     data: str | None = None
 
 
+class Kept:
+    """Small computed values (pooled estimates) kept between runs as one JSON file in the
+    review's cache folder, by a key that says everything they were computed from.
+
+    Values are plain JSON; the file is read whole and ignored whole if it does not fit.
+    Like the parse cache it is written from the second run on (the first only makes the
+    folder), and only the entries a run used are written back."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: dict[str, Any] = {}
+        self.used: set[str] = set()
+        self.added = 0
+        self._loaded_from: Path | None = None
+
+    def get(self, key: str) -> Any:
+        if key in self.values:
+            self.used.add(key)
+            return self.values[key]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.values[key] = value
+        self.used.add(key)
+        self.added += 1
+
+    def load(self, root: Path) -> None:
+        folder, _ = usable_folder(root)
+        if folder is None or self._loaded_from == folder:
+            return
+        self._loaded_from = folder
+        try:
+            head, _, body = (folder / self.name).read_text(encoding="utf-8").partition("\n")
+            if json.loads(head) != {"livingreview": self.name, "format": FORMAT, "python": _PYTHON}:
+                return
+            values = json.loads(body)
+        except (OSError, UnicodeDecodeError, ValueError):
+            return
+        if isinstance(values, dict):
+            self.values.update((str(k), v) for k, v in values.items())
+
+    def save(self, root: Path) -> None:
+        folder, _ = usable_folder(root)
+        if folder is None or not self.added:
+            return
+        if not folder.is_dir():
+            with suppress(OSError):
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return
+        head = json.dumps({"livingreview": self.name, "format": FORMAT, "python": _PYTHON})
+        _write(folder / self.name, head + "\n" + _dumps({k: self.values[k] for k in sorted(self.used)}) + "\n")
+        self.added = 0
+
+
 class ParseCache:
     """Parsed files by absolute path; an entry whose content digest differs means "parse again"."""
 
@@ -167,6 +221,8 @@ class ParseCache:
         self.reused = 0
         #: What a reader of the cache should know (a file ignored, a folder refused).
         self.notes: list[str] = []
+        #: Pooled estimates by their inputs (livingreview.synthesis.pooling), kept between builds.
+        self.fits = Kept("pooled.json")
 
     def _current(self, path: Path) -> Entry | None:
         """The entry for ``path`` if it was made from the file's present content."""

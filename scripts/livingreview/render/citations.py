@@ -91,7 +91,11 @@ class Citer:
                 f'{before}<a href="#cite-{n}" title="{escape(hover)}" data-lr-key="{escape(item.key)}">{n}</a>'
             )
         separator = "; " if any(item.prefix for item in items) else ", "
-        return Markup(f'<sup class="lr-cite">[{separator.join(links)}]</sup>')
+        # The brackets are character references: a literal "[" sends the engine's Markdown
+        # link pattern looking for a "](" through the rest of the cell, for every citation,
+        # which was a third of the time it took to convert a study page. Readers, the search
+        # index and screen readers get the same "[1]".
+        return Markup(f'<sup class="lr-cite">&#91;{separator.join(links)}&#93;</sup>')
 
     def key(self, key: str, locator: str = "") -> Markup:
         return self.cite([cite.CiteItem(key, locator)])

@@ -166,7 +166,7 @@ def plots_page(renderer: Renderer) -> str:
     memo = renderer.memo
     plots = [(spec, forest.rows(renderer.review, spec, memo)) for spec in forest.PLOTS]
     plots = [(spec, rows) for spec, rows in plots if rows]
-    synth = pooled.analyses(renderer.review, memo)
+    synth = pooled.analyses(renderer.review, memo, renderer.fits)
     shown = memo.intern(
         "plots",
         (

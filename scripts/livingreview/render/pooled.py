@@ -22,6 +22,7 @@ from .citations import md_link
 from .display import value_text
 
 if TYPE_CHECKING:
+    from ..load.cache import Kept
     from .citations import Citer
     from .renderer import Renderer
 
@@ -35,12 +36,13 @@ DENOMINATOR_RULE = (
 )
 
 
-def analyses(review: Review, memo: Memo) -> Analyses:
-    """Every pooled endpoint's analysis, kept while no record changes."""
+def analyses(review: Review, memo: Memo, kept: Kept | None = None) -> Analyses:
+    """Every pooled endpoint's analysis, kept while no record changes (and its estimates in
+    ``kept`` between builds)."""
     trials = memo.intern("synthesis-trials", tuple(review.trials.values()))
 
     def make() -> Analyses:
-        return [(spec, analyse(review, spec.endpoint, spec.toxicity)) for spec in forest.SYNTH_PLOTS]
+        return [(spec, analyse(review, spec.endpoint, spec.toxicity, kept)) for spec in forest.SYNTH_PLOTS]
 
     return memo.get("synthesis", (trials,), make)
 

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..check.compare import Disagreement, disagreements, families
 from ..check.provenance import items
+from ..load.cache import Kept
 from ..model.codes import CODES
 from ..model.diagnostics import Diagnostic
 from ..model.memo import Memo
@@ -107,8 +108,11 @@ class Renderer:
         diagnostics: list[Diagnostic] | None = None,
         site_url: str = "",
         memo: Memo | None = None,
+        fits: Kept | None = None,
     ) -> None:
         self.review = review
+        #: Pooled estimates computed by earlier builds (livingreview.synthesis.pooling.pool).
+        self.fits = fits
         self.diagnostics = diagnostics or []
         self.site_url = site_url or str(review.citation.get("url", "")) or "http://localhost/"
         self.as_of = as_of(review)

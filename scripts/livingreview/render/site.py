@@ -7,9 +7,9 @@ MkDocs plugin hands it to MkDocs as generated files.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+from ..load.cache import Kept
 from ..model.diagnostics import Diagnostic
 from ..model.memo import Memo
 from ..model.review import Review
@@ -29,8 +29,9 @@ def render_site(
     diagnostics: list[Diagnostic] | None = None,
     site_url: str = "",
     memo: Memo | None = None,
+    fits: Kept | None = None,
 ) -> dict[str, str | bytes]:
-    return render_tree(Renderer(review, templates, diagnostics, site_url, memo))
+    return render_tree(Renderer(review, templates, diagnostics, site_url, memo, fits))
 
 
 def render_tree(r: Renderer) -> dict[str, str | bytes]:
@@ -44,7 +45,7 @@ def render_tree(r: Renderer) -> dict[str, str | bytes]:
         out[f"tables/{table.id}.md"], out[f"tables/{table.id}.csv"] = render_table(r, table)
     out["tables/index.md"] = tables_index(r)
     out["plots.md"] = plots_page(r)
-    synth = analyses(r.review, r.memo)
+    synth = analyses(r.review, r.memo, r.fits)
     out["data/synthesis.json"] = synthesis_json(synth)
     out["data/synthesis.csv"] = synthesis_csv(synth)
     for spec, a in synth:
@@ -87,14 +88,30 @@ def render_tree(r: Renderer) -> dict[str, str | bytes]:
 
 
 def write_site(files: dict[str, str | bytes], out: Path) -> int:
-    """Write the rendered tree, replacing what a previous render left; returns files written."""
-    if out.exists():
-        shutil.rmtree(out)
+    """Write the rendered tree over what a previous render left; returns files written.
+
+    A file whose content is already there is not written again, and keeps its
+    modification time, so that an engine's own cache (Zensical's) sees only the pages an
+    edit changed; files the review no longer has are removed."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        out.unlink()
+    wanted = {(out / rel).resolve() for rel in files}
+    if out.is_dir():
+        for old in sorted(out.rglob("*"), reverse=True):
+            if old.is_file() or old.is_symlink():
+                if old.resolve() not in wanted or old.is_symlink():
+                    old.unlink()
+            elif old.is_dir() and not any(old.iterdir()):
+                old.rmdir()
+    written = 0
     for rel, content in files.items():
         target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    return len(files)
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written += 1
+    return written

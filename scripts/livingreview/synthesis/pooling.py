@@ -30,10 +30,15 @@ PyMARE is imported on first use: loading and checking a review never needs it.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..load.cache import Kept
 
 MIN_STUDIES = 3
 CORRECTION = 0.5
@@ -126,14 +131,45 @@ def _q(y: Any, v: Any) -> float:
     return float(np.asarray(q_gen(y[:, None], v[:, None], np.ones((len(y), 1)), 0.0)).ravel()[0])
 
 
-def pool(counts: list[tuple[int, int]], studies: int | None = None) -> Pooled | None:
+def pool(counts: list[tuple[int, int]], studies: int | None = None, kept: Kept | None = None) -> Pooled | None:
     """Pool n/N pairs; None for fewer than :data:`MIN_STUDIES` studies.
 
     ``studies`` is how many studies the pairs come from, where one study gives several
-    (the arms of a comparison); by default each pair is a study of its own."""
+    (the arms of a comparison); by default each pair is a study of its own. ``kept`` holds
+    estimates computed before, by their n/N: a build whose rates did not change needs
+    neither the fits nor PyMARE's import (a second or two)."""
     k = len(counts)
     if (k if studies is None else studies) < MIN_STUDIES:
         return None
+    key = json.dumps([[list(c) for c in counts], studies])
+    if kept is not None and (known := _from_json(kept.get(key))) is not None:
+        return known
+    result = _fit(counts)
+    if kept is not None:
+        kept.put(key, dataclasses.asdict(result))
+    return result
+
+
+def _from_json(data: Any) -> Pooled | None:
+    """A kept estimate, or None if there is none or it does not fit."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        fields = {f.name: data[f.name] for f in dataclasses.fields(Pooled)}
+        for name in ("ci_logit", "pi_logit"):
+            low, high = fields[name]
+            fields[name] = (float(low), float(high))
+        for name in ("k", "patients", "events"):
+            fields[name] = int(fields[name])
+        for name in ("logit", "se", "tau2", "i2", "q", "q_p"):
+            fields[name] = float(fields[name])
+        return Pooled(**fields)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _fit(counts: list[tuple[int, int]]) -> Pooled:
+    k = len(counts)
     np, stats = _stats()
     effects = [logit_effect(n, total) for n, total in counts]
     y = np.array([e for e, _ in effects])
