@@ -487,7 +487,8 @@ def find_zensical() -> Path | None:
 
 def _zensical(res: SizeResult, runs: int, root: Path, tree: Path, zensical: Path) -> None:
     """Zensical on the rendered tree: the render, a build without its cache, and a rebuild with
-    its cache after one study page changed (what a re-render after one edited record changes)."""
+    its cache after one record changed and the tree was rendered again (what an editor's
+    correction costs). The repository itself is not edited: at the seed size only the first two."""
     lr = BIN / "livingreview"
     res.measures["render (for Zensical)"] = repeat(
         "render (for Zensical)", runs, [lr, "--root", root, "render", "--out", tree], root
@@ -948,9 +949,16 @@ def report(results: list[SizeResult], command: str, started: dt.datetime, runs: 
         "Wall times include interpreter start-up; peak memory is the child's `ru_maxrss` from `wait4`. "
         "*Cold check* deletes the review's cache folder (in the user's cache folder) first; "
         "*warm check* runs right after the last cold "
-        "run (which is its untimed warm-up) with nothing changed. *Build* is `mkdocs build --strict` with "
-        "the plugin; *baseline* is `mkdocs build --strict` of the same pages rendered once to plain "
-        "Markdown (`livingreview_bench.synth.plain_markdown`, no plugin). *Re-render* loads, checks and renders "
+        "run (which is its untimed warm-up) with nothing changed. *Build (cold)* is `mkdocs build --strict` "
+        "with the plugin from a clean state (the review's cache folder deleted first: no parse cache, no "
+        "converted pages or pooled estimates kept, as on a fresh CI machine); *build* repeats it with nothing "
+        "changed, after an untimed build that fills the cache; *build (one record changed)* changes a patient "
+        "count of one record before each run. *Baseline* is `mkdocs build --strict` of the same pages rendered "
+        "once to plain Markdown (`livingreview_bench.synth.plain_markdown`, no plugin). *Zensical build "
+        "(cold)* builds the tree `livingreview render` wrote, its `.cache` deleted first; *Zensical rebuild "
+        "(warm, one record changed)* changes a patient count of one record and renders again (untimed; "
+        "*render* is measured on its own) before each run, with the cache the previous run left. "
+        "*Re-render* loads, checks and renders "
         "with `livingreview.pipeline.build` in one process, adds 1 to the first value of one record, and "
         "times a second `pipeline.build` sharing the first one's cache, as `mkdocs serve` does (the table "
         "shows the in-process times of both; a third build from nothing must give the same files). *Citations* "
