@@ -268,6 +268,11 @@ def test_a_kept_estimate_is_not_fitted_again(monkeypatch: pytest.MonkeyPatch) ->
     kept.values[next(iter(kept.values))] = {"k": "three"}  # a kept value that does not fit is fitted again
     monkeypatch.undo()
     assert pool(counts, kept=kept) == first
+    other = pool([(10, 50), (12, 50), (9, 40)], kept=kept)
+    assert other is not None
+    difference = pooling.subgroup_difference([first, other], kept)
+    monkeypatch.setattr(pooling, "_stats", lambda: pytest.fail("NumPy, SciPy or PyMARE needed"))
+    assert pooling.subgroup_difference([first, other], kept) == difference
 
 
 def test_builds_keep_their_estimates_in_the_cache_folder(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -279,6 +284,7 @@ def test_builds_keep_their_estimates_in_the_cache_folder(root: Path, monkeypatch
     files = [build(root, root / "templates").files for _ in range(2)]
     assert list((root.parent / "cache").glob("*/pooled.json"))
     monkeypatch.setattr(pooling, "_fit", lambda counts: pytest.fail("fitted again"))
+    monkeypatch.setattr(pooling, "_stats", lambda: pytest.fail("NumPy, SciPy or PyMARE needed"))
     assert build(root, root / "templates").files == files[0] == files[1]
 
 

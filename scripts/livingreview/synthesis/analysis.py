@@ -62,7 +62,7 @@ def split(rows: list[StudyRow], variable: Variable, kept: Kept | None = None) ->
     for r in rows:
         by.setdefault(variable.of(r), []).append(r)
     groups = [Group(label, by[label], _pool(by[label], kept)) for label in sorted(by, key=str.lower)]
-    return Split(variable, groups, subgroup_difference([g.pooled for g in groups if g.pooled is not None]))
+    return Split(variable, groups, subgroup_difference([g.pooled for g in groups if g.pooled is not None], kept))
 
 
 def analyse(review: Review, endpoint: str, toxicity: bool = False, kept: Kept | None = None) -> Analysis:

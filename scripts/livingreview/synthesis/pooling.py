@@ -205,11 +205,22 @@ class Difference:
     p: float
 
 
-def subgroup_difference(groups: list[Pooled]) -> Difference | None:
-    """Cochran's Q across the subgroups' pooled logits; None for fewer than two subgroups."""
+def subgroup_difference(groups: list[Pooled], kept: Kept | None = None) -> Difference | None:
+    """Cochran's Q across the subgroups' pooled logits; None for fewer than two subgroups.
+    ``kept`` holds tests computed before, by their inputs (see :func:`pool`)."""
     if len(groups) < 2:
         return None
+    key = json.dumps(["difference", [[g.logit, g.se] for g in groups]])
+    known = kept.get(key) if kept is not None else None
+    if isinstance(known, list) and len(known) == 3:
+        try:
+            return Difference(float(known[0]), int(known[1]), float(known[2]))
+        except (TypeError, ValueError):
+            pass
     np, stats = _stats()
     q = _q(np.array([g.logit for g in groups]), np.array([g.se for g in groups]) ** 2)
     df = len(groups) - 1
-    return Difference(q, df, float(stats.chi2.sf(q, df)))
+    result = Difference(q, df, float(stats.chi2.sf(q, df)))
+    if kept is not None:
+        kept.put(key, [result.q, result.df, result.p])
+    return result
