@@ -50,7 +50,9 @@ def test_a_page_with_a_script_the_policy_does_not_name_is_found() -> None:
         ('<script type="application/json">{"a": "</p>"}</script><script>b()</script >', ["b()"]),
         ("<p>a &lt;script&gt;c()&lt;/script&gt; in text</p>", []),
         ("<script>d()</script><p>then text</p><script\n>e()</script>", ["d()", "e()"]),
-        ("<!-- <script>f()</script> -->", ["f()"]),  # reported though it would not run: the safe side
+        ("<!-- <script>f()</script> -->", []),  # a comment runs nothing
+        ('<!-- <script src="x"> --><script>g()</script>', ["g()"]),
+        ("<script>h('<script>')</script>", ["h('<script>')", "')"]),  # the second would not run: safe side
     ],
 )
 def test_inline_scripts_are_found_wherever_they_are(html: str, inline: list[str]) -> None:

@@ -3,6 +3,7 @@ the site must be the one MkDocs makes alone, warnings included."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ def test_pages_converted_by_workers_are_the_pages_mkdocs_makes(
         assert result.returncode == 0, result.stderr
     reference = tree(review_root / "alone")
     assert len([p for p in reference if p.endswith(".html")]) > 10
+    assert "converted" in forked.stderr and "in 3 processes" in forked.stderr  # it really forked
     for site in ("here", "forked"):
         built = tree(review_root / site)
         assert built.keys() == reference.keys()
@@ -74,6 +76,9 @@ def test_a_later_build_takes_the_pages_kept_on_disk(
     about.write_text("{not json", encoding="utf-8")
     assert _build(review_root, mkdocs, monkeypatch, "site5").returncode == 0
     assert tree(review_root / "site5") == reference
+    assert not about.exists()  # dropped, and kept again by the next build
+    assert _build(review_root, mkdocs, monkeypatch, "site6").returncode == 0
+    assert about.exists() and tree(review_root / "site6") == reference
 
 
 def test_a_kept_page_still_warns(review_root: Path, mkdocs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -83,3 +88,52 @@ def test_a_kept_page_still_warns(review_root: Path, mkdocs, monkeypatch: pytest.
         result = _build(review_root, mkdocs, monkeypatch, "site")
         assert result.returncode == 1
         assert result.stderr.count("contains a link 'nowhere.md'") == 1, result.stderr
+
+
+def test_a_page_kept_by_a_quiet_build_still_warns_in_a_strict_one(
+    review_root: Path, mkdocs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``-q`` silences warnings while a page is converted; what is kept must not forget them."""
+    monkeypatch.setenv("LIVINGREVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    (review_root / "content/pages/notes.md").write_text(BROKEN, encoding="utf-8")
+    for _ in range(2):  # the first build makes the cache folder, the second fills it
+        mkdocs(review_root, "build", "-q", "-d", str(review_root / "quiet"))
+    result = _build(review_root, mkdocs, monkeypatch, "site")
+    assert re.search(r"livingreview: [1-9]\d* pages kept from an earlier build; converted 0 of 0", result.stderr)
+    assert result.returncode == 1
+    assert result.stderr.count("contains a link 'nowhere.md'") == 1, result.stderr
+
+
+def test_a_build_lets_go_of_each_page_once_handed_over_and_serve_keeps_them() -> None:
+    """A one-off build must not hold a second copy of every page; ``mkdocs serve`` keeps
+    results for its next rebuild."""
+    from livingreview.plugin.prerender import Converted, Prerender
+
+    done = Converted(content="<p>x</p>", toc=[], title=None, anchors=None, links=None)
+    once, serve = Prerender(False), Prerender(False, retain=True)
+    for p in (once, serve):
+        p.kept = {"k": done}
+    assert once.take("k") is done and once.take("k") is None and once.kept == {}
+    assert serve.take("k") is done and serve.take("k") is done
+
+
+def test_a_page_converted_to_html_lets_go_of_its_markdown() -> None:
+    """Both copies of a page's Markdown (the generated file's text, the page's) are a fifth
+    of a large build's memory; nothing reads them once the page is HTML."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.plugins import PluginCollection
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    from livingreview.plugin import LivingReviewPlugin
+
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "x", "docs_dir": "docs"})
+    config.plugins = PluginCollection()
+    file = File("study.md", src_dir=None, dest_dir="site", use_directory_urls=True)
+    file.content_string, file.generated_by = "---\ntitle: A\n---\n# A\n", "livingreview"
+    page = Page(None, file, config)
+    page.read_source(config)
+    assert page.markdown == "# A\n"
+    html = LivingReviewPlugin().on_page_content("<h1>A</h1>", page=page, config=config, files=None)  # type: ignore[arg-type]
+    assert html == "<h1>A</h1>" and page.markdown is None and file.content_string == ""

@@ -222,6 +222,19 @@ def test_a_label_too_long_to_fit_asks_for_a_short_name(root: Path) -> None:
     assert not [d for d in check_review(review, diags) if d.code == "LR903"]
 
 
+def test_a_subgroup_too_long_for_any_name_is_named_at_its_result(root: Path) -> None:
+    from livingreview.check import check_review
+
+    sub = "patients with more than 25% blasts in the marrow before lymphodepletion"
+    write(root, {"arm": record("arm", "Arm 2026", result("cr_cri", n=9, N=12, subgroup=f'"{sub}"'))})
+    review, diags = load_review(root)
+    (found,) = [d for d in check_review(review, diags) if d.code == "LR903"]
+    text = found.format_text()
+    assert f"the subgroup '{sub}' has {len(sub)} characters" in text
+    assert "name the subgroup in at most 38 characters" in text  # 48, less ": " and "Arm 2026"
+    assert found.line > 20  # at the result, not at the record's name
+
+
 # --------------------------------------------------------------------------- pooling edge cases
 
 

@@ -239,7 +239,7 @@ def worker_profile(root: Path) -> dict[str, Any]:
     import pstats
 
     from livingreview.check import check_review
-    from livingreview.load.cache import ParseCache, _cores, _parse_job, paused_gc
+    from livingreview.load.cache import ParseCache, _parse_job, cores, paused_gc
     from livingreview.load.loader import _jobs, load_review
     from livingreview.model.memo import Memo
 
@@ -282,7 +282,7 @@ def worker_profile(root: Path) -> dict[str, Any]:
         {"function": _where(file, line, name), "calls": calls, "own": own, "cumulative": cum}
         for (file, line, name), (_, calls, own, cum, _callers) in rows
     ]
-    return {"times": times, "counts": counts, "cores": _cores(), "top": top}
+    return {"times": times, "counts": counts, "cores": cores(), "top": top}
 
 
 #: How many functions the profile in the report lists.

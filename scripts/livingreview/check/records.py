@@ -98,7 +98,23 @@ def check_related(review: Review, trial: Trial, diags: Diagnostics) -> None:
 
 def _check_plot_labels(trial: Trial, diags: Diagnostics) -> None:
     """Every forest-plot row of the record is labelled whole, so its label must fit."""
-    subgroups = dict.fromkeys(r.subgroup for r in trial.results if r.endpoint in RATE_ENDPOINTS and in_plots(r))
+    rows = [r for r in trial.results if r.endpoint in RATE_ENDPOINTS and in_plots(r)]
+    # room for a subgroup beside the name, were it cut to a short_name's length: beyond
+    # that, only a shorter subgroup helps
+    name = plot_label(trial)
+    room = PLOT_LABEL_MAX - len(plot_label(trial, "x")) + len(name) - min(len(name), SHORT_NAME_MAX) + 1
+    for r in rows:
+        if r.subgroup and len(r.subgroup) > room:
+            diags.add(
+                "LR903",
+                r.where.value("subgroup"),
+                f"the subgroup '{r.subgroup}' has {len(r.subgroup)} characters, too many for a forest-plot "
+                f"label beside the study's name (labels are shown whole, never cut)",
+                f"name the subgroup in at most {room} characters",
+                subject=trial.id,
+            )
+            return
+    subgroups = dict.fromkeys(r.subgroup for r in rows)
     labels = [plot_label(trial, s) for s in (None, *subgroups)]
     long = [label for label in labels if len(label) > PLOT_LABEL_MAX]
     if long:

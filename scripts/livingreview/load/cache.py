@@ -257,7 +257,7 @@ class ParseCache:
         process parses its own share meanwhile; the share is sized so that both sides
         finish together, counting the pickling that only the workers' share costs.
         """
-        workers = workers or _cores()
+        workers = workers or cores()
         if workers < 2 or len(jobs) < PARALLEL_FROM:
             return
         todo = [(p, f) for p, f in jobs if self._current(p) is None]
@@ -560,7 +560,8 @@ PARALLEL_FROM = 200
 PICKLED, UNPICKLED = 1.25, 0.16
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The cores this process may run on (its affinity, which a container may limit)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

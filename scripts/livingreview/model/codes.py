@@ -380,7 +380,8 @@ CODES: dict[str, Code] = {
         "warn",
         "Forest plots label each row with the record's `short_name`, or its whole `name`, and the "
         "subgroup where the row is one; labels are never cut, so rows can be told apart. A label of "
-        "more than 48 characters does not fit: give the record a `short_name` of whole words.",
+        "more than 48 characters does not fit: give the record a `short_name` of whole words, or, where "
+        "the subgroup alone is too long for any name, name the subgroup more briefly.",
     ),
     # Safety of the tool itself
     "LR700": Code(

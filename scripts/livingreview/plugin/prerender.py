@@ -14,7 +14,8 @@ Markdown configuration, the versions of the code that converts it and the list o
 links can point at: in memory, so ``mkdocs serve`` converts only what changed since its
 last build, and as JSON in the review's cache folder (the user's, never the working
 tree: see :mod:`livingreview.load.cache`), so a later build converts only the pages that
-changed. The folder is written from the second build on (the first only makes it), so a
+changed. Adding, removing or renaming a page changes where links can point, so then every
+page is converted again. The folder is written from the second build on (the first only makes it), so a
 one-off build in CI pays nothing for it. Warnings raised while a page is converted are
 kept with its result and logged again, in order, when MkDocs renders the page, so
 ``--strict`` counts them as usual.
@@ -47,12 +48,14 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from ..load.cache import FORMAT, usable_folder
+from ..load.cache import FORMAT, cores, usable_folder
 
 log = logging.getLogger("mkdocs.plugins.livingreview")
 
 #: Below this many pages a worker costs more than it saves.
 MIN_PAGES_TO_FORK = 24
+#: Pages a worker converts per task.
+CHUNK = 32
 
 
 @dataclass
@@ -83,15 +86,21 @@ def convert(page: Page, config: MkDocsConfig, files: Files) -> Converted:
     # MkDocs logs through handlers on the "mkdocs" logger (its console output and, for
     # --strict, a counter): while converting, only the collector listens, and the records
     # are logged for real when MkDocs renders the page (apply).
+    # A quiet build (-q) raises the logger's level: records are collected from INFO up all
+    # the same, so a result kept by a quiet build still warns in a later --strict one (the
+    # replay in apply() goes through whatever level that build has).
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
-    handlers, propagate = logger.handlers, logger.propagate
+    handlers, propagate, level = logger.handlers, logger.propagate, logger.level
     logger.handlers, logger.propagate = [collect], False
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
     config._current_page = page
     try:
         Page.render(page, config, files)
     finally:
         logger.handlers, logger.propagate = handlers, propagate
+        logger.setLevel(level)
         config._current_page = None
     links = page.links_to_anchors
     return Converted(
@@ -175,12 +184,24 @@ class Shelf:
         self.folder = folder / "html" if folder is not None else None
         self.used: set[str] = set()
 
+    def has(self, key: str) -> bool:
+        """Whether a result is kept for ``key`` (read only when the page is rendered)."""
+        if self.folder is None or not (self.folder / f"{key}.json").is_file():
+            return False
+        self.used.add(key)
+        return True
+
     def get(self, key: str) -> Converted | None:
         if self.folder is None:
             return None
+        path = self.folder / f"{key}.json"
         try:
-            done = from_json((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+            done = from_json(path.read_text(encoding="utf-8"))
+        except OSError:
+            return None
+        except (UnicodeDecodeError, ValueError):
+            path.unlink(missing_ok=True)  # so the next build converts the page and keeps it again
+            self.used.discard(key)
             return None
         self.used.add(key)
         return done
@@ -195,9 +216,13 @@ class Shelf:
                 return
             for key, done in items.items():
                 fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(to_json(done))
-                os.replace(tmp, self.folder / f"{key}.json")
+                try:
+                    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                        fh.write(to_json(done))
+                    os.replace(tmp, self.folder / f"{key}.json")
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
             keep = self.used | set(items)
             for old in self.folder.glob("*.json"):
                 if old.stem not in keep:
@@ -213,8 +238,12 @@ def _setting_digest(config: MkDocsConfig, files: Files) -> str:
     """What, besides a page's own text, its HTML depends on."""
     h = hashlib.sha256()
     h.update(FORMAT.encode())  # this package's code
-    for dist in ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material"):
+    h.update(sys.version.encode())  # the standard library's html.parser, which Python-Markdown uses
+    for dist in ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "pygments"):
         h.update(f"{dist}={version(dist)}\n".encode())
+    # MkDocs records a page's links to other pages' anchors (for validation) only when not debugging
+    debugging = logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() <= logging.DEBUG
+    h.update(b"debug" if debugging else b"")
     h.update(repr((config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"])).encode())
     h.update(repr(config["validation"]).encode())
     for f in sorted(files, key=lambda f: f.src_uri):
@@ -239,12 +268,18 @@ def _work(indices: list[int]) -> list[Converted]:
 class Prerender:
     """Converts a build's pages ahead of MkDocs and hands each result over once."""
 
-    def __init__(self, parallel: bool, root: Path | None = None) -> None:
+    def __init__(self, parallel: bool, root: Path | None = None, retain: bool = False) -> None:
         self.parallel = parallel
         #: ``LIVINGREVIEW_PRERENDER=0`` leaves every page to MkDocs, as without this module.
         self.enabled = os.environ.get("LIVINGREVIEW_PRERENDER", "1") != "0"
-        #: key (see :meth:`key`) -> result, kept across serve rebuilds.
+        #: Keep results in memory after handing them over, for the next rebuild (``mkdocs
+        #: serve``). A one-off build drops each as MkDocs takes it: a hook that changes the
+        #: page's HTML afterwards would otherwise leave two copies of every page in memory.
+        self.retain = retain
+        #: key (see :meth:`key`) -> result not handed over yet (or, retaining, kept for the next build).
         self.kept: dict[str, Converted] = {}
+        #: keys of results on the shelf, read one at a time as MkDocs renders their pages.
+        self.on_shelf: set[str] = set()
         self.root = root
         self.shelf = Shelf(root)
         self._settings = ""
@@ -261,16 +296,20 @@ class Prerender:
         self._settings = _setting_digest(config, files)
         todo: list[Page] = []
         kept: dict[str, Converted] = {}
+        self.on_shelf = set()
         for file in files.documentation_pages():
             page = file.page if file.page is not None else Page(None, file, config)
             page.read_source(config)
             key = self.key(page)
-            done = self.kept.get(key) or self.shelf.get(key)
-            if done is None:
-                todo.append(page)
-            else:
+            done = self.kept.get(key)
+            if done is not None:
                 kept[key] = done
-                page.markdown = None
+            elif self.shelf.has(key):
+                self.on_shelf.add(key)
+            else:
+                todo.append(page)
+                continue
+            page.markdown = None
         self.kept = kept
         workers = self._workers(len(todo))
         results: list[Converted | None] = [None] * len(todo)
@@ -279,34 +318,52 @@ class Prerender:
         if workers:
             _JOB = (todo, config, files)
             pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
-            futures = [(share, pool.submit(_work, share)) for share in shares[1:]]
+            # In small chunks, so results come back (pickled) a few pages at a time.
+            others = sorted(i for share in shares[1:] for i in share)
+            chunks = [others[i : i + CHUNK] for i in range(0, len(others), CHUNK)]
+            futures = [(chunk, pool.submit(_work, chunk)) for chunk in chunks]
+        # Anything that goes wrong here (a page that fails, a worker that dies) leaves those
+        # pages to MkDocs' own loop, which converts them again and reports a failure the
+        # usual way, naming the page.
         try:
             for i in shares[0]:
-                results[i] = convert(todo[i], config, files)
+                try:
+                    results[i] = convert(todo[i], config, files)
+                except Exception:
+                    results[i] = None
             for share, future in futures:
-                for i, converted in zip(share, future.result(), strict=True):
-                    results[i] = converted
+                try:
+                    for i, converted in zip(share, future.result(), strict=True):
+                        results[i] = converted
+                except Exception as exc:
+                    log.info(f"livingreview: a worker converting pages failed ({exc!r}); MkDocs converts them")
         finally:
             if workers:
                 pool.shutdown()
                 _JOB = None
         new: dict[str, Converted] = {}
         for page, result in zip(todo, results, strict=True):
-            assert result is not None
-            new[self.key(page)] = result
+            if result is not None:
+                new[self.key(page)] = result
             page.markdown = None  # MkDocs reads it again, through the plugins' hooks
         self.kept.update(new)
         self.shelf.put(new)
+        log.info(
+            f"livingreview: {len(kept) + len(self.on_shelf)} pages kept from an earlier build; "
+            f"converted {len(new)} of {len(todo)} in {workers + 1} process{'es' if workers else ''}"
+        )
 
     def _workers(self, pages: int) -> int:
-        """How many processes to fork besides this one: one per further core, none for a
-        few pages; ``LIVINGREVIEW_WORKERS`` sets the number (0: convert in this process)."""
+        """How many processes to fork besides this one: one per further core this process
+        may use, none for a few pages; ``LIVINGREVIEW_WORKERS`` sets the number (0: convert
+        in this process). Not when Python runs other threads (``mkdocs serve``); threads
+        that native libraries start are not seen, but the workers never use them."""
         if not self.parallel or not pages or sys.platform != "linux" or threading.active_count() > 1:
             return 0
         forced = os.environ.get("LIVINGREVIEW_WORKERS", "")
         if forced.isdigit():
             return min(int(forced), pages - 1)
-        return max(0, min((os.cpu_count() or 1) - 1, pages // MIN_PAGES_TO_FORK))
+        return max(0, min(cores() - 1, pages // MIN_PAGES_TO_FORK))
 
     def hand_over(self, page: Page, files: Files) -> None:
         """Let ``page.render`` take the kept result when the Markdown is the one converted."""
@@ -315,10 +372,19 @@ class Prerender:
         prerender = self
 
         def render(self: Page, config: MkDocsConfig, files: Files) -> None:
-            done = prerender.kept.get(prerender.key(self))
+            done = prerender.take(prerender.key(self))
             if done is None:
                 Page.render(self, config, files)
             else:
                 apply(self, files, done)
 
         page.render = MethodType(render, page)  # type: ignore[method-assign]
+
+    def take(self, key: str) -> Converted | None:
+        """The result for ``key``, from memory or the shelf; None: MkDocs converts the page."""
+        done = self.kept.get(key) if self.retain else self.kept.pop(key, None)
+        if done is None and key in self.on_shelf:
+            done = self.shelf.get(key)  # None if the file went or broke meanwhile
+            if done is not None and self.retain:
+                self.kept[key] = done
+        return done

@@ -121,25 +121,29 @@ class _Scripts(HTMLParser):
 
 _SCRIPT_START = re.compile(r"<script\b", re.IGNORECASE)
 _SCRIPT_END = re.compile(r"</script\s*>", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 def page_scripts(html: str) -> list[str]:
     """The text of every inline script a built page would run.
 
     Only the script elements are handed to the HTML parser: a page is tens of kilobytes
-    and its scripts a few hundred bytes, and this runs on every page of a build. A
-    ``<script`` that is not an element (inside a comment, say) is parsed as one too,
-    which can only report a script that would not run, never miss one that would."""
+    and its scripts a few hundred bytes, and this runs on every page of a build. Each
+    ``<script`` outside an HTML comment is parsed as an element of its own, up to the
+    next ``</script>``; one that is not an element (in a script's text, say) is reported
+    too, which can only name a script that would not run, never miss one that would."""
+    comments = [(m.start(), m.end()) for m in _COMMENT.finditer(html)] if "<!--" in html else []
     parser = _Scripts()
     pos = 0
     while (start := _SCRIPT_START.search(html, pos)) is not None:
+        pos = start.end()
+        if any(a <= start.start() < b for a, b in comments):
+            continue
         end = _SCRIPT_END.search(html, start.end())
-        stop = end.end() if end else len(html)
-        parser.feed(html[start.start() : stop])
+        parser.feed(html[start.start() : end.end() if end else len(html)])
         parser.close()
         parser.reset()
         parser._open = None
-        pos = stop
     return parser.inline
 
 

@@ -218,7 +218,8 @@ def synth_svg(spec: SynthSpec, split: Split, plot_id: str) -> Markup:
             items.append(("pooled", ("Pooled, random effects", g.label if grouped else "", g.pooled)))
             items.append(("note", heterogeneity_text(g.pooled)))
         elif grouped:
-            items.append(("note", f"not pooled: {len(g.rows)} {'study' if len(g.rows) == 1 else 'studies'}"))
+            n = len({r.trial.id for r in g.rows})
+            items.append(("note", f"not pooled: {n} {'study' if n == 1 else 'studies'}"))
     if split.difference is not None:
         d = split.difference
         items.append(("note", f"Test for subgroup differences: Q = {d.q:.2f}, df = {d.df}, p = {p_text(d.p)}"))
