@@ -62,7 +62,11 @@ def test_a_later_build_takes_the_pages_kept_on_disk(
     reference = tree(review_root / "alone")
     shelves = list((tmp_path / "cache").glob("*/html"))
     for n in (1, 2, 3):
-        assert _build(review_root, mkdocs, monkeypatch, f"site{n}").returncode == 0
+        result = _build(review_root, mkdocs, monkeypatch, f"site{n}")
+        assert result.returncode == 0
+        pages = len([p for p in reference if p.endswith("index.html")])
+        said = f"{pages if n == 3 else 0} pages kept from an earlier build; converted {0 if n == 3 else pages} of"
+        assert said in result.stderr, n
         assert tree(review_root / f"site{n}") == reference, n
         shelves = list((tmp_path / "cache").glob("*/html"))
         kept = list(shelves[0].glob("*.json")) if shelves else []

@@ -346,10 +346,11 @@ class Prerender:
             if result is not None:
                 new[self.key(page)] = result
             page.markdown = None  # MkDocs reads it again, through the plugins' hooks
+        reused = len(self.kept) + len(self.on_shelf)
         self.kept.update(new)
         self.shelf.put(new)
         log.info(
-            f"livingreview: {len(kept) + len(self.on_shelf)} pages kept from an earlier build; "
+            f"livingreview: {reused} pages kept from an earlier build; "
             f"converted {len(new)} of {len(todo)} in {workers + 1} process{'es' if workers else ''}"
         )
 
