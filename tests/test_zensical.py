@@ -268,6 +268,20 @@ def test_both_engines_index_every_page_for_search(two_sites: tuple[Path, Path]) 
         assert any("Kymriah" in d["text"] for d in docs), f"{index} cannot find ELIANA by its brand name"
 
 
+def test_neither_engine_indexes_the_editors_open_items(two_sites: tuple[Path, Path]) -> None:
+    """Thousands of items under one heading on a large review are more than Zensical indexes
+    as one section (it refuses to build); the page shows them, search leaves them out."""
+    for site, index in ((two_sites[0], "search/search_index.json"), (two_sites[1], "search.json")):
+        page = (site / "editors/index.html").read_text(encoding="utf-8")
+        items = re.search(r'<div class="lr-open-items"[^>]*>\s*<ul>\s*<li>(.*?)</li>', page, re.S)
+        assert items, f"{site}: the editors' page shows no open items"
+        message = html_lib.unescape(re.sub(r"<[^>]+>", "", items.group(1))).split(": ", 1)[1]
+        data = json.loads((site / index).read_text(encoding="utf-8"))
+        docs = data.get("docs") or data["items"]
+        assert any(d["location"].startswith("editors/") for d in docs)
+        assert not [d["location"] for d in docs if message in html_lib.unescape(d["text"])], message
+
+
 def test_build_without_zensical_says_how_to_install_it(review_root: Path) -> None:
     result = build_command(review_root, "--engine", "zensical", path="/usr/bin:/bin")
     assert result.returncode == 2
