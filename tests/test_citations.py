@@ -46,3 +46,22 @@ def test_nlm_page_ranges() -> None:
     assert [page_range(p) for p in ["742--753", "e816--e826", "788.e1--788.e9", "1770--1709", "98-102", "966"]] == [
         "742-53", "e816-26", "788.e1-9", "1770-1709", "98-102", "966",
     ]  # fmt: skip
+
+
+def test_a_long_reference_list_is_left_out_of_search() -> None:
+    """A page citing many studies lists more references than Zensical indexes as one section."""
+    from livingreview.render import citations
+
+    few, many = citer(), citer()
+    keys = sorted(REVIEW.references)
+    assert len(keys) > 3
+    for key in keys[:3]:
+        few.number(key)
+    for key in keys:
+        many.number(key)
+    assert "data-search-exclude" not in few.reference_list()
+    citations.SEARCHED_REFERENCES, kept = len(keys) - 1, citations.SEARCHED_REFERENCES
+    try:
+        assert '<ol class="lr-references" data-search-exclude markdown="1">' in many.reference_list()
+    finally:
+        citations.SEARCHED_REFERENCES = kept

@@ -47,6 +47,10 @@ def relative_url(from_page: str, to_page: str, fragment: str = "") -> str:
     return (url or "./") + (f"#{fragment}" if fragment else "")
 
 
+#: A page's reference list is searched when it has at most this many entries.
+SEARCHED_REFERENCES = 50
+
+
 @dataclass
 class CitedBy:
     """Which pages cite each key: the bibliography lists them."""
@@ -130,7 +134,11 @@ class Citer:
                 f'<li id="cite-{n}" value="{n}" markdown="span">{reference_html(self.references[key])} '
                 f'[&#8599;]({escape(back)} "In the bibliography")</li>'
             )
-        return Markup('<ol class="lr-references" markdown="1">\n' + "\n".join(items) + "\n</ol>")
+        # A page that gathers many studies (the rates, a comparison table) lists hundreds or
+        # thousands of references: more than a search engine indexes as one section (Zensical
+        # refuses to build), and each is found on its own studies' pages.
+        excluded = " data-search-exclude" if len(items) > SEARCHED_REFERENCES else ""
+        return Markup(f'<ol class="lr-references"{excluded} markdown="1">\n' + "\n".join(items) + "\n</ol>")
 
 
 class Prose(Markup):
