@@ -334,6 +334,20 @@ def test_a_flowchart_renders_and_stepping_reaches_a_recommendation(tab: Offline,
     assert card.locator(".lr-stepper-evidence a").count() >= 1
 
 
+def test_the_text_versions_show_their_choices_as_lists(tab: Offline, any_url: str) -> None:
+    """A flowchart's steps as text list each step's answers, and each plot lists the reports it
+    left out: one item per line, not run together into the sentence above them."""
+    page = tab.page
+    page.goto(any_url + "flowcharts/mrd-algorithm/")
+    answers = page.locator("#step-mrd-eligible li")
+    assert answers.count() == 2
+    assert answers.nth(0).inner_text().startswith("Yes: go to step") and answers.nth(1).inner_text().startswith("No")
+    page.goto(any_url + "plots/")
+    left_out = page.locator("p", has_text="Left out, so that each cohort counts once").first
+    assert left_out.inner_text().strip() == "Left out, so that each cohort counts once:"
+    assert left_out.locator("xpath=following-sibling::ul[1]/li").count() >= 1
+
+
 def test_the_prisma_diagram_renders_with_the_screening_logs_counts(tab: Offline, base_url: str) -> None:
     from livingreview.load.loader import load_review
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import FIXTURE
 from livingreview.load.loader import load_review
 from livingreview.render.citations import CitedBy, Citer
@@ -48,9 +50,9 @@ def test_nlm_page_ranges() -> None:
     ]  # fmt: skip
 
 
-def test_a_long_reference_list_is_left_out_of_search() -> None:
+def test_a_long_reference_list_is_left_out_of_search(monkeypatch: pytest.MonkeyPatch) -> None:
     """A page citing many studies lists more references than Zensical indexes as one section."""
-    from livingreview.render import citations
+    from livingreview.render import searched
 
     few, many = citer(), citer()
     keys = sorted(REVIEW.references)
@@ -60,8 +62,6 @@ def test_a_long_reference_list_is_left_out_of_search() -> None:
     for key in keys:
         many.number(key)
     assert "data-search-exclude" not in few.reference_list()
-    citations.SEARCHED_REFERENCES, kept = len(keys) - 1, citations.SEARCHED_REFERENCES
-    try:
-        assert '<ol class="lr-references" data-search-exclude markdown="1">' in many.reference_list()
-    finally:
-        citations.SEARCHED_REFERENCES = kept
+    assert "data-search-exclude" not in many.reference_list()
+    monkeypatch.setattr(searched, "SEARCHED_ITEMS", len(keys) - 1)
+    assert '<ol class="lr-references" data-search-exclude markdown="1">' in many.reference_list()

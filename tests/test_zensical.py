@@ -26,7 +26,10 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import BIN, REPO, make_review, run
-from livingreview.render import csp
+from livingreview.engine import write_engine_tree
+from livingreview.pipeline import build
+from livingreview.render import csp, searched
+from livingreview_bench.synth import write_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -280,6 +283,37 @@ def test_neither_engine_indexes_the_editors_open_items(two_sites: tuple[Path, Pa
         docs = data.get("docs") or data["items"]
         assert any(d["location"].startswith("editors/") for d in docs)
         assert not [d["location"] for d in docs if message in html_lib.unescape(d["text"])], message
+
+
+def searched_words(root: Path, studies: int) -> dict[str, int]:
+    """The words Zensical indexes in each section of a synthetic review's site."""
+    write_corpus(root, studies, 3 * studies)
+    result = build(root, root / "templates")
+    assert not [d.format_text() for d in result.diagnostics if d.severity == "error"]
+    write_engine_tree(root, result.files, root / "build")
+    built = zensical_build(root / "build/mkdocs.yml")
+    assert built.returncode == 0, built.stdout + built.stderr
+    items = json.loads((root / "build/site/search.json").read_text(encoding="utf-8"))["items"]
+    return {d["location"]: len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", d["text"]))) for d in items}
+
+
+def test_no_searched_section_grows_with_the_review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zensical refuses to build a section of more than 16,384 words, and a review of 5,000
+    studies lists more than that under one heading (a browse group, a table's references).
+    Every list that grows with the review is searched only while short: with the limit set to
+    five entries, no section of a review four times larger holds more than five entries' worth
+    of words more than it did."""
+    monkeypatch.setattr(searched, "SEARCHED_ITEMS", 5)
+    small = searched_words(tmp_path / "small", 60)
+    large = searched_words(tmp_path / "large", 240)
+    ceiling = max(small.values())
+    grown = {
+        where: (small.get(where), words)
+        for where, words in large.items()
+        if words > (small[where] * 1.2 + 300 if where in small else ceiling)
+    }
+    assert grown == {}, "sections that grow with the review (words at 60 and at 240 studies)"
+    assert any(where.startswith("browse/") for where in large) and "studies/" in {w.split("#")[0] for w in large}
 
 
 def test_build_without_zensical_says_how_to_install_it(review_root: Path) -> None:

@@ -15,6 +15,7 @@ from ..model.records import Reference
 from ..text import cite
 from .escape import markdown_escaped, reference_html
 from .escape import markdown_text as escape_inline
+from .searched import unsearched
 from .vancouver import short_label
 
 __all__ = ["CitedBy", "Citer", "anchor", "escape_inline", "md_link", "page_url", "relative_url"]
@@ -45,10 +46,6 @@ def relative_url(from_page: str, to_page: str, fragment: str = "") -> str:
     target = page_url(to_page)
     url = "../" * base + target
     return (url or "./") + (f"#{fragment}" if fragment else "")
-
-
-#: A page's reference list is searched when it has at most this many entries.
-SEARCHED_REFERENCES = 50
 
 
 @dataclass
@@ -135,10 +132,8 @@ class Citer:
                 f'[&#8599;]({escape(back)} "In the bibliography")</li>'
             )
         # A page that gathers many studies (the rates, a comparison table) lists hundreds or
-        # thousands of references: more than a search engine indexes as one section (Zensical
-        # refuses to build), and each is found on its own studies' pages.
-        excluded = " data-search-exclude" if len(items) > SEARCHED_REFERENCES else ""
-        return Markup(f'<ol class="lr-references"{excluded} markdown="1">\n' + "\n".join(items) + "\n</ol>")
+        # thousands of references; each is found on its own studies' pages.
+        return Markup(f'<ol class="lr-references"{unsearched(items)} markdown="1">\n' + "\n".join(items) + "\n</ol>")
 
 
 class Prose(Markup):

@@ -47,6 +47,7 @@ from .display import (
 )
 from .escape import front_matter_value, plain_text, reference_html
 from .key_results import kind_of, pick
+from .searched import unsearched
 from .table_view import TableView
 from .table_view import build as build_table
 from .vancouver import short_label
@@ -580,5 +581,5 @@ def _environment(templates: Path) -> Environment:
     env.filters["cell"] = escape_inline
     env.filters["plain"] = plain_text
     env.filters["meta"] = front_matter_value
-    env.globals.update(version=__version__, link=relative_url)
+    env.globals.update(version=__version__, link=relative_url, unsearched=unsearched)
     return env
