@@ -17,11 +17,10 @@ from markupsafe import Markup
 SEARCHED_ITEMS = 50
 
 
-def unsearched(items: Sized | int) -> Markup:
+def unsearched(items: Sized) -> Markup:
     """The attribute that keeps a long list out of search, or nothing for a short one.
 
     Templates write it into the element that wraps the list:
     ``<div class="lr-listing"{{ unsearched(trials) }} markdown="1">``.
     """
-    n = items if isinstance(items, int) else len(items)
-    return Markup(" data-search-exclude") if n > SEARCHED_ITEMS else Markup("")
+    return Markup(" data-search-exclude") if len(items) > SEARCHED_ITEMS else Markup("")
