@@ -161,12 +161,12 @@ PLOTS_PAGE, PLOTS_TITLE = "plots.md", "Rates across studies"
 Plots = list[tuple[forest.PlotSpec, list[forest.PlotRow]]]
 
 
-def plots_page(renderer: Renderer) -> str:
-    """Kept between builds while every plotted row shows the same thing."""
+def plots_page(renderer: Renderer, synth: pooled.Analyses, synth_json: str) -> str:
+    """Kept between builds while every plotted row and the pooled estimates (``synth``, and
+    ``synth_json`` made from it, which the data download shares) show the same thing."""
     memo = renderer.memo
     plots = [(spec, forest.rows(renderer.review, spec, memo)) for spec in forest.PLOTS]
     plots = [(spec, rows) for spec, rows in plots if rows]
-    synth = pooled.analyses(renderer.review, memo, renderer.fits)
     shown = memo.intern(
         "plots",
         (
@@ -174,7 +174,7 @@ def plots_page(renderer: Renderer) -> str:
                 (spec.id, *(memo.get("plot-shown", (r, renderer.context), partial(_shown, renderer, r)) for r in rows))
                 for spec, rows in plots
             ),
-            pooled.synthesis_json(synth),
+            synth_json,
         ),
     )
     text, cited = memo.get("plots-page", (shown, renderer.context), partial(_plots_page, renderer, plots, synth))

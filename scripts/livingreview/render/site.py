@@ -44,9 +44,9 @@ def render_tree(r: Renderer) -> dict[str, str | bytes]:
     for table in sorted(r.review.tables.values(), key=lambda t: t.id):
         out[f"tables/{table.id}.md"], out[f"tables/{table.id}.csv"] = render_table(r, table)
     out["tables/index.md"] = tables_index(r)
-    out["plots.md"] = plots_page(r)
     synth = analyses(r.review, r.memo, r.fits)
-    out["data/synthesis.json"] = synthesis_json(synth)
+    out["data/synthesis.json"] = synth_json = synthesis_json(synth)
+    out["plots.md"] = plots_page(r, synth, synth_json)
     out["data/synthesis.csv"] = synthesis_csv(synth)
     for spec, a in synth:
         out[f"plots/{spec.id}.svg"] = synth_svg(spec, a.splits[0], spec.id) + "\n"
